@@ -525,8 +525,10 @@ def _deadline(error: Callable[..., RowError], value, issued_on: str) -> tuple[di
         return {"deadline": "", "deadline_days": found.days}, []
     if found.due is not None and found.kind != deadlines.MONTHLY:
         return {"deadline": found.due.isoformat()}, []
+    # the examples of this year's periods: one a clerk may copy
     return {"deadline": ""}, [error(
-        "deadline", "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
+        "deadline", "Enter a date as dd/mm/yyyy, a period (Tháng 6/%(year)s, Quý II/%(year)s, Năm %(year)s) or "
+        "Thường xuyên.", year=clock.today().year)]
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")

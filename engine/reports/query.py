@@ -92,8 +92,8 @@ class ReportQuery:
         try:
             period = parse_period(text)
         except ValueError:
-            raise BadReportQuery("Unknown period '%(period)s': use 2026, 2026-H1, 2026-Q2 or 2026-03.",
-                                 period=text[:20]) from None
+            raise BadReportQuery("Unknown period '%(period)s': use %(year)s, %(year)s-H1, %(year)s-Q2 or %(year)s-03.",
+                                 period=text[:20], year=today.year) from None
         counted = _counted_days(args)
         as_of = min(counted[1] if counted else period.end, today)
         if args.get("as_of"):

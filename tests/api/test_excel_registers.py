@@ -369,13 +369,16 @@ def test_a_registers_deadline_cell_is_read_as_registers_write_it(loaded, org_tre
     assert created.symbol == "210/UBND-KT"
 
 
-def test_a_deadline_cell_no_register_writes_names_what_it_may_hold(loaded, org_tree):
+def test_a_deadline_cell_no_register_writes_names_what_it_may_hold(loaded, org_tree, clock):
+    """Its examples are of this year, by the clock: they named 2025, a year before any task a clerk imports."""
     sheet = [COORDINATION_SHEET[0][:8], COORDINATION_SHEET[1][:7] + ["hôm nay"]]
-    with pytest.raises(ImportFailed) as failure:
-        excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
-    assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
-        (2, "H (Thời hạn)",
-         "Enter a date as dd/mm/yyyy, a period (Tháng 6/2025, Quý II/2025, Năm 2025) or Thường xuyên.")]
+    for year in (2026, 2027):
+        with pytest.raises(ImportFailed) as failure:
+            excel.import_workbook(loaded, plain_sheet(sheet), org_tree["clerk"])
+        assert [(e.row, e.column, e.render()) for e in failure.value.errors] == [
+            (2, "H (Thời hạn)", f"Enter a date as dd/mm/yyyy, a period (Tháng 6/{year}, Quý II/{year}, Năm {year}) "
+                               "or Thường xuyên.")]
+        clock.advance(timedelta(days=365))
 
 
 def test_the_column_numbers_and_the_section_headings_of_a_register_are_no_rows(loaded, org_tree):

@@ -16,7 +16,7 @@ from engine.org import service as org
 from engine.org.models import User
 from engine.outcomes import Outcome
 from engine.registry import service as registry
-from engine.reports.query import ReportQuery
+from engine.reports.query import BadReportQuery, ReportQuery
 from tests.reports.test_web import signed_in
 from webui.app import create_app
 from webui.assignments.export import TITLE_ROWS
@@ -88,3 +88,11 @@ def test_the_page_and_the_export_as_of_a_past_day_show_that_days_row(app):
     assert (values["Kết quả"], values["Tình hình thực hiện"]) == ("Đang thực hiện trong hạn", "Đang thực hiện")
     assert values["Ngày hoàn thành"] is None
     assert values["Báo cáo gần nhất"] == "Đã triển khai bước một"
+
+
+def test_an_unknown_period_is_refused_with_examples_of_this_year():
+    """The examples were 2026's whatever the year: a clerk of 2027 was shown last year's periods to copy."""
+    with pytest.raises(BadReportQuery) as refused:
+        ReportQuery.from_args({"period": "Quý 5"}, date(2027, 3, 1))
+    assert str(refused.value) == \
+        "Unknown period 'Quý 5': use 2027, 2027-H1, 2027-Q2 or 2027-03."
