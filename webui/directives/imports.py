@@ -7,6 +7,7 @@ import io
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending
@@ -58,12 +59,16 @@ def import_confirm(token: str):
     except AlreadyDone as exc:
         flash(engine_message(exc), "error")
         return redirect(url_for("assignments.index"))
-    flash(_("%(count)s directive(s) imported: %(symbols)s.", count=len(imported.directives),
-            symbols=", ".join(d.symbol for d in imported.directives)), "success")
+    # each number opens its directive: an imported directive gives no task before its next step (classification),
+    # so the list of tasks would not show it
+    links = Markup(", ").join(Markup('<a href="{}">{}</a>').format(
+        url_for("directives.detail", directive_id=d.id), d.symbol) for d in imported.directives)
+    flash(Markup(_("%(count)s directive(s) imported: %(symbols)s.", count=len(imported.directives), symbols=links)),
+          "success")
     if imported.skipped:
         flash(_("Rows %(rows)s were not imported: they are below the table (totals, signatures).",
                 rows=", ".join(str(s.row) for s in imported.skipped)), "info")
-    return redirect(url_for("assignments.index"))
+    return redirect(url_for("inbox.index"))  # where the office's next step on each waits
 
 
 @blueprint.get("/directives/import/template")
