@@ -26,6 +26,11 @@ _SEPARATORS = re.compile(r"[;\n\r]+")   # a comma too, unless a unit's name hold
 _AND = re.compile(r"\s+(?:và|va)\s+", re.IGNORECASE)
 _JOINING_WORDS = {"va"}  # "và" carries no initial in an acronym (SNNMT)
 _WORDS = re.compile(r"\w+")
+# Words a unit's name shares with others of its kind or tier (folded): a hint close by them only ("Sở Công Thương" →
+# "Sở Nông nghiệp và Môi trường", "Sở Nội vụ" → "Sở Xây dựng") names another unit, which a clerk taking it would give
+# the task to
+_KIND_WORDS = {"so", "phong", "ban", "ubnd", "uy", "nhan", "dan", "van", "trung", "tam", "chi", "cuc", "tinh", "thanh",
+               "pho", "quan", "huyen", "thi", "xa", "tran", "phuong", "dac", "khu", "cac", *_JOINING_WORDS}
 
 
 def initials(name: str) -> str:
@@ -151,7 +156,9 @@ class UnitDirectory:
         """The closest known unit, as "name (code)"."""
         if self._fallback is not None:
             return self._fallback.hint(text)
-        close = difflib.get_close_matches(fold(text), list(self._keys), n=1, cutoff=0.5)
+        words = _own_words(text)
+        close = [key for key in difflib.get_close_matches(fold(text), list(self._keys), n=5, cutoff=0.5)
+                 if words & _own_words(key)]
         if not close:
             return None
         code = self._keys[close[0]]
@@ -237,3 +244,8 @@ def _joined_names(piece: str, find) -> list[str]:
         names.append(" và ".join(words[start:end]))
         start = end
     return names
+
+
+def _own_words(text: str) -> set[str]:
+    """The words of a unit's name that tell it from others of its kind ("tai", "chinh" of "Sở Tài chính")."""
+    return set(_WORDS.findall(fold(text))) - _KIND_WORDS

@@ -775,3 +775,17 @@ def test_a_register_without_an_issuer_column_imports_once_as_the_committee_s(oth
     assert [e.render() for e in again.value.errors] == ["Directive 45/2026/QĐ-UBND is already registered.",
                                                          "Directive 46/2026/CT-UBND is already registered."]
     assert _count(other_ruleset) == 2
+
+
+def test_an_unknown_unit_is_offered_only_a_unit_whose_name_shares_a_word_of_its_own(loaded):
+    """Lào Cai's register in a tree without its departments (found walking the import page in Chromium): "Sở Công
+    Thương" was answered "Did you mean Sở Nông nghiệp và Môi trường?" and "Sở Nội vụ" "Sở Xây dựng?" — a clerk
+    taking the hint gives the task to another department. A hint now shares a word beyond the kind of unit."""
+    with loaded.db.session() as s:
+        org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
+        org.create_unit(s, "NK", "UBND quận Ninh Kiều", parent_code="UBND", kind="district")
+        units = UnitDirectory(s)
+    assert [units.hint(name) for name in ("Sở Công Thương", "Sở Nội vụ", "Sở Khoa học", "UBND quận Cái Răng")] == [
+        None, None, None, None]
+    assert [units.hint(name) for name in ("Sở Tài chánh", "Sở Tài nguyên và Môi trường", "Phòng Ngân sạch")] == [
+        "Sở Tài chính (STC)", "Sở Nông nghiệp và Môi trường (SNNMT)", "Phòng Ngân sách (STC-NS)"]
