@@ -59,8 +59,8 @@ def import_confirm(token: str):
     except AlreadyDone as exc:
         flash(engine_message(exc), "error")
         return redirect(url_for("assignments.index"))
-    # each number opens its directive: an imported directive gives no task before its next step (classification),
-    # so the list of tasks would not show it
+    # each number opens its directive: an imported directive gives no task before its next step (classification, a
+    # Director's assignment), so the list of tasks would not show it, nor the clerk's inbox a Director's step
     links = Markup(", ").join(Markup('<a href="{}">{}</a>').format(
         url_for("directives.detail", directive_id=d.id), d.symbol) for d in imported.directives)
     flash(Markup(_("%(count)s directive(s) imported: %(symbols)s.", count=len(imported.directives), symbols=links)),
@@ -68,7 +68,7 @@ def import_confirm(token: str):
     if imported.skipped:
         flash(_("Rows %(rows)s were not imported: they are below the table (totals, signatures).",
                 rows=", ".join(str(s.row) for s in imported.skipped)), "info")
-    return redirect(url_for("inbox.index"))  # where the office's next step on each waits
+    return redirect(url_for("inbox.today"))  # the office's day: "Đăng ký hôm nay" lists them, in every ruleset
 
 
 @blueprint.get("/directives/import/template")
