@@ -97,11 +97,13 @@ class AssignmentError(DirectiveError):
 
 
 def register(engine, raw: dict, assignments: list[dict], actor: User,
-             session: Session | None = None, *, sender_dated: bool = False) -> Directive:
+             session: Session | None = None, *, sender_dated: bool = False, imported: bool = False) -> Directive:
     """Register a directive and its assignments and start the ruleset's directive process,
     in one transaction. `raw` is checked against the ruleset's register_directive form, its
     dates within the form's bounds unless `sender_dated` (see `header_facts`).
-    Pass `session` to make it part of a larger transaction (an import of many directives)."""
+    Pass `session` to make it part of a larger transaction (an import of many directives).
+    `imported`: the directive comes from the office's own register, kept before dondoc; the
+    process's registration_deadline.dmn may count its classification from the import day."""
     with nullcontext(session) if session is not None else engine.db.session() as session:
         bundle = engine.current_bundle(session)
         compiled = engine.compiled(bundle)
@@ -139,7 +141,7 @@ def register(engine, raw: dict, assignments: list[dict], actor: User,
         # received_on: the day it reached the office (ngày đến), which a receiving office counts from
         data = {"directive_id": directive.id, **header, "assignments": items,
                 "received_on": received_on.isoformat(),
-                "registered_by": actor.username, "registered_on": clock.today().isoformat()}
+                "registered_by": actor.username, "registered_on": clock.today().isoformat(), "imported": imported}
         secret_register.add_directive_to_register(engine, session, bundle, directive, items, actor)
         engine.runtime.start(session, bundle, "directive", data, actor=actor, directive_id=directive.id)
         audit.record(session, "directive.registered", "directive", directive.id, actor=actor,

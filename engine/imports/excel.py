@@ -374,7 +374,8 @@ def _register_all(engine, session: Session, read: Read, actor: User,
                      for n, message in directives.day_off_deadlines(session, group.items).items()]
         try:
             with session.begin_nested():
-                created.append(directives.register(engine, group.header, group.items, actor, session=session))
+                created.append(directives.register(engine, group.header, group.items, actor, session=session,
+                                                      imported=True))
         except FormValidationError as exc:
             errors += [RowError(group.row, labels.get(name), name, m.text, m.params) for name, m in exc.errors.items()]
         except directives.AssignmentError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -789,3 +789,26 @@ def test_an_unknown_unit_is_offered_only_a_unit_whose_name_shares_a_word_of_its_
         None, None, None, None]
     assert [units.hint(name) for name in ("Sở Tài chánh", "Sở Tài nguyên và Môi trường", "Phòng Ngân sạch")] == [
         "Sở Tài chính (STC)", "Sở Nông nghiệp và Môi trường (SNNMT)", "Phòng Ngân sách (STC-NS)"]
+
+
+def test_an_imported_register_is_classified_from_the_import_day_a_typed_directive_from_its_issue(
+        with_snnmt, org_tree, clock):
+    """A register kept on paper before dondoc: its directives were classified then, so importing it
+    gives the clerk the ruleset's days from the import, not an overdue step escalating at once
+    (registration_deadline.dmn's first rule). Typed on the form, the same old date still counts."""
+    from engine.directives import service as directives
+    from engine.runtime.models import WorkItem
+    from engine.working_days import WorkingCalendar
+
+    old = [ROWS[0][:2] + ["02.10.2025"] + ROWS[0][3:], *ROWS[1:2]]
+    [imported] = excel.import_workbook(with_snnmt, office_register(old), org_tree["clerk"]).directives
+    typed = directives.register(with_snnmt, {"symbol": "47/2025/QĐ-UBND", "issued_on": "02/10/2025",
+                                             "issuer": "UBND tỉnh", "summary": "Về việc đánh máy"},
+                                [{"content": "Rà soát", "lead_unit": "STC"}], org_tree["clerk"])
+    with with_snnmt.db.session() as s:
+        classify = select(WorkItem.directive_id, WorkItem.due_at).where(WorkItem.element_id == "classify")
+        due = dict(s.execute(classify).all())
+        calendar = WorkingCalendar.from_db(s)
+        from_import, from_issue = (calendar.add_working_days(day, 2) for day in (clock.today(), date(2025, 10, 2)))
+    assert due[imported.id].date() == from_import > clock.today()
+    assert due[typed.id].date() == from_issue < clock.today()

@@ -75,7 +75,7 @@ def test_a_changed_cell_reads_as_rule_column_before_and_after():
 def test_rules_and_columns_added_removed_moved_and_renamed_read_in_words():
     tree = etree.fromstring(TABLE.encode("utf-8"), SAFE_XML)
     table = tree.xpath("//*[local-name()='decisionTable']")[0]
-    rules = table.xpath("*[local-name()='rule']")
+    rules = table.xpath("*[local-name()='rule']")[1:]  # after the imported register's rule, which stays first
     rules[3].xpath("*[local-name()='description']")[0].text = ""  # the normal rule is then named by number
     table.remove(rules[1])
     table.insert(table.index(rules[0]), rules[2])  # the "many units" rule now comes first
@@ -86,13 +86,14 @@ def test_rules_and_columns_added_removed_moved_and_renamed_read_in_words():
         ("Hit policy: FIRST → UNIQUE", "changed"),
         ("Column Số ngày làm việc renamed: Số ngày làm việc → Số ngày", "changed"),
         ("Rule «Nhiều nhiệm vụ (registration.complex_assignments)» removed", "removed"),
-        ("Rule «Liên quan nhiều cơ quan, đơn vị (registration.complex_units)» moved: row 3 → 1", "changed"),
-        ("Rule «Hỏa tốc / phải thực hiện ngay (registration.urgent_levels)» moved: row 1 → 2", "changed"),
+        ("Rule «Liên quan nhiều cơ quan, đơn vị (registration.complex_units)» moved: row 4 → 2", "changed"),
+        ("Rule «Hỏa tốc / phải thực hiện ngay (registration.urgent_levels)» moved: row 2 → 3", "changed"),
         ("Rule «Thông thường», description: Thông thường → —", "changed"),
-        ('Rule 3, Số ngày: setting("deadlines.registration") → 3', "changed")]
+        ('Rule 4, Số ngày: setting("deadlines.registration") → 3', "changed")]
     assert changes(TABLE, text)[2] == (
         "Rule «Nhiều nhiệm vụ (registration.complex_assignments)» added: Độ khẩn: -; Số nhiệm vụ: "
-        '? >= setting("registration.complex_assignments", 1000); Số cơ quan, đơn vị được giao: -; Tính từ ngày: '
+        '? >= setting("registration.complex_assignments", 1000); Số cơ quan, đơn vị được giao: -; '
+        "Nhập từ sổ theo dõi: -; Tính từ ngày: "
         'issued_on; Số ngày làm việc: setting("deadlines.registration_complex", setting("deadlines.registration"))',
         "added")
 

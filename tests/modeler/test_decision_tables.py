@@ -83,11 +83,12 @@ def decide(compiled, data: dict) -> dict:
 
 
 def cases():
-    """Directives of every urgency, with 1 to 4 assignments to 1 to 4 units."""
-    for urgency, count, units in product(("normal", "urgent", "very_urgent", "flash"), (1, 4), (1, 4)):
+    """Directives of every urgency, with 1 to 4 assignments to 1 to 4 units, typed or imported from a register."""
+    for urgency, count, units, imported in product(("normal", "urgent", "very_urgent", "flash"), (1, 4), (1, 4),
+                                                   (False, True)):
         assignments = [{"lead_unit": f"U{i % units}", "coordinating_units": []} for i in range(count)]
-        yield {"urgency": urgency, "assignments": assignments, "issued_on": "2026-02-12",
-               "received_on": "2026-02-13", "director_assigned_on": "2026-02-13"}
+        yield {"urgency": urgency, "assignments": assignments, "issued_on": "2026-02-12", "imported": imported,
+               "received_on": "2026-02-13", "director_assigned_on": "2026-02-13", "registered_on": "2026-02-16"}
 
 
 @pytest.mark.browser
@@ -116,7 +117,8 @@ def test_the_table_page_is_for_process_admins_with_dmn_js_from_this_server_in_vi
     data = json.loads(re.search(r'id="modeler-data">(.*?)</script>', page, re.S).group(1))
     assert data["dmnTexts"]["Hit policy:"] == "Chính sách chọn quy tắc:" and data["dmnTexts"]["When"] == "Khi"
     assert 'id="file-exchange"' in page  # download and upload stay, as the second way
-    bad = data["xml"].replace('setting("deadlines.registration")</text>', "3 +</text>")
+    normal_days = '<outputEntry id="rule_normal_days"><text>setting("deadlines.registration")</text>'
+    bad = data["xml"].replace(normal_days, '<outputEntry id="rule_normal_days"><text>3 +</text>')
     assert admin.post(data["saveUrl"], json={"xml": bad}).status_code == 400  # no CSRF token
     refused = admin.post(data["saveUrl"], json={"xml": bad}, headers={"X-CSRFToken": data["csrf"]})
     assert refused.status_code == 422

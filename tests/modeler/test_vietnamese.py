@@ -36,6 +36,7 @@ ALLOWED = {
     "QĐ-UBND CT-UBND UBND-VP": "parts of directive symbols",
     "STC SXD VP": "unit codes, shown where the admin types one",
     "N D": "the number and the day a deadline shape leaves to the admin («N ngày làm việc kể từ»)",
+    "Excel": "the spreadsheet program offices keep their registers in, named so in Vietnamese («sổ theo dõi từ Excel»)",
     "Menu": "the phone menu's button: Vietnamese says «Menu» too (its msgstr)",
     "X": "the test directive's summary, «Về việc X» (tests/modeler/conftest.py)",
     "Powered by bpmn io": "the bpmn.io watermark, which bpmn-js's licence requires to stay visible",
