@@ -237,6 +237,11 @@ def test_calendar_set(dondoc):
     assert (code, out) == (0, "2026-02-24 is now a day off; 0 workflows had their deadlines recomputed\n")
     code, _, err = dondoc("calendar", "set", "2026-02-30", "--working")
     assert code == 2 and "'2026-02-30' does not match the formats" in err
+    # docs/configuration.md: a day of the years 2015–2040 only, the ones the calendar holds
+    for outside in ("31/12/2014", "2041-01-05"):
+        code, _, err = dondoc("calendar", "set", outside, "--off")
+        assert (code, err) == (1, "error: Day: the calendar holds the years 2015 to 2040.\n")
+    assert dondoc("calendar", "set", "02/01/2040", "--working")[0] == 0
 
 
 def test_no_demo_accounts_outside_demo_mode(dondoc, database_url):

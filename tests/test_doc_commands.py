@@ -77,3 +77,26 @@ def test_every_command_a_document_shows_exists_as_written(document):
     commands = shown_commands(document.read_text(encoding="utf-8"))
     wrong = [f"{line}: {why}" for line in commands if (why := problem(line))]
     assert not wrong, "\n".join(wrong)
+
+
+def commands(command: click.Command, path: str = "dondoc"):
+    """(`dondoc a b`, its options' names) for the root and every command below it."""
+    yield path, [name for param in command.params if isinstance(param, click.Option)
+                 for name in param.opts + param.secondary_opts]
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from commands(sub, f"{path} {name}")
+
+
+def test_every_command_and_option_is_documented():
+    """Each command of `dondoc` is named in a document, and each of its options in a paragraph (or
+    table row) that names the command."""
+    text = "\n\n".join(document.read_text(encoding="utf-8") for document in DOCUMENTS)
+    paragraphs = re.split(r"\n\s*\n|\n(?=\|)", text)
+    missing = []
+    for path, options in commands(cli):
+        naming = [paragraph for paragraph in paragraphs if re.search(rf"{path}(?![\w-])", paragraph)]
+        if not naming:
+            missing.append(path)
+        missing += [f"{path} {option}" for option in options
+                    if not any(re.search(rf"{option}(?![\w-])", paragraph) for paragraph in naming)]
+    assert not missing, f"not in README.md, bench/README.md nor docs/*.md: {missing}"
