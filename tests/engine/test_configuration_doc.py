@@ -43,3 +43,22 @@ def _as_written(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     return f"`{str(value).replace(str(REPO_ROOT), '<repo>')}`"
+
+
+# Read by the code besides DONDOC_<SETTING>: where the suite and the benchmarks run, documented in README.md and
+# bench/README.md.
+_READ = re.compile(r"""environ(?:\.get\(|\.setdefault\(|\[)\s*["'](DONDOC_[A-Z_]+)["']""")
+
+
+def test_every_environment_variable_is_read_and_documented():
+    """A `DONDOC_…` variable the documents name is read by the code (DONDOC_CONFIG, a setting's, or one the
+    suite or the benchmarks read), and each one the code reads is in a document."""
+    documents = [REPO_ROOT / "README.md", REPO_ROOT / "bench" / "README.md", *(REPO_ROOT / "docs").glob("*.md")]
+    named = {name for path in documents
+             for name in re.findall(r"DONDOC_[A-Z_]*[A-Z]", path.read_text(encoding="utf-8"))}
+    sources = [*(REPO_ROOT / "engine").rglob("*.py"), *(REPO_ROOT / "webui").rglob("*.py"),
+               *(REPO_ROOT / "bench").rglob("*.py"), REPO_ROOT / "tests" / "conftest.py"]
+    read = {name for path in sources for name in _READ.findall(path.read_text(encoding="utf-8"))}
+    settings = {f"DONDOC_{field.name.upper()}" for field in dataclasses.fields(Settings)}
+    assert sorted(named - read - settings - {"DONDOC_CONFIG"}) == [], "documented, read by nothing"
+    assert sorted(read - named - settings) == [], "read, in no document"
