@@ -62,3 +62,12 @@ def test_every_environment_variable_is_read_and_documented():
     settings = {f"DONDOC_{field.name.upper()}" for field in dataclasses.fields(Settings)}
     assert sorted(named - read - settings - {"DONDOC_CONFIG"}) == [], "documented, read by nothing"
     assert sorted(read - named - settings) == [], "read, in no document"
+
+
+def test_the_documented_roles_are_the_catalogue():
+    """configuration.md, "Organisation tree": the roles an imported user may hold (engine/org/models.py ROLES)."""
+    from engine.org.models import ROLES
+
+    text = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    line = text.split("Roles: ", 1)[1].split("\n\n", 1)[0]
+    assert tuple(re.findall(r"`([a-z_]+)`", line)) == ROLES
