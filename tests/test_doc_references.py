@@ -47,3 +47,11 @@ def test_every_file_and_name_a_document_cites_exists(document):
         elif name and (REPO_ROOT / path).is_file() and not defines(path, name):
             missing.append(f"{path}: {name}")
     assert missing == []
+
+
+def test_the_readme_links_every_document():
+    """A newcomer finds every page of docs/ from README.md's list."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\((docs/[\w.-]+)\)", readme))
+    pages = {f"docs/{path.name}" for path in (REPO_ROOT / "docs").iterdir() if path.suffix in (".md", ".yaml")}
+    assert sorted(pages - linked) == []
