@@ -131,6 +131,14 @@ password = "mat-khau-123"
     assert dondoc("org", "import", str(missing))[2] == "error: user #1: missing field password\n"
 
 
+def test_org_seed_refuses_a_pre_2025_province_code_naming_the_one_to_seed(dondoc, database_url):
+    """docs/configuration.md: the command says it in English, the page in Vietnamese (tests/webui/test_admin.py)."""
+    code, _, err = dondoc("org", "seed", "--province", "95")
+    assert (code, err) == (1, "error: Code 95 is that of Tỉnh Bạc Liêu before 1/7/2025, today part of Tỉnh Cà Mau: "
+                              "seed its code 96.\n")
+    assert count(database_url, Unit) == 0
+
+
 def test_users_create(dondoc):
     dondoc("admin", "create", "--unit", "UBND", "--unit-name", "UBND tỉnh", input=f"{PASSWORD}\n{PASSWORD}\n")
     args = ("users", "create", "--username", "stc", "--full-name", "Phạm Tài", "--unit", "UBND",
