@@ -82,6 +82,14 @@ def test_ruleset_check_and_load(dondoc, tmp_path, monkeypatch):
         assert err == "error: mini.bpmn:36 [compute]: script: syntax error at line 1: invalid syntax\n"
 
 
+def test_ruleset_load_without_the_rulesets_folder_says_the_ruleset_is_not_found(dondoc, tmp_path, monkeypatch):
+    """docs/installation.md: an installed package without `processes_dir` answers "ruleset '…' not found"."""
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(tmp_path / "no-processes"))
+    monkeypatch.setenv("DONDOC_RULESET", "dak-lak")
+    code, _, err = dondoc("ruleset", "load")
+    assert (code, err) == (1, f"error: {tmp_path / 'no-processes'}/dak-lak/ruleset.toml: ruleset 'dak-lak' not found\n")
+
+
 def test_ruleset_check_prints_warnings_whether_or_not_it_passes(dondoc, tmp_path, monkeypatch):
     root = processes_with(tmp_path, (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8"))
     (root / "common" / "sketch.bpmn").write_text(sketch_of((root / "common" / "mini.bpmn").read_text("utf-8")),
