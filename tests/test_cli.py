@@ -82,6 +82,14 @@ def test_ruleset_check_and_load(dondoc, tmp_path, monkeypatch):
         assert err == "error: mini.bpmn:36 [compute]: script: syntax error at line 1: invalid syntax\n"
 
 
+def test_ruleset_load_without_the_rulesets_folder_says_the_ruleset_is_not_found(dondoc, tmp_path, monkeypatch):
+    """docs/installation.md: an installed package without `processes_dir` answers "ruleset '…' not found"."""
+    monkeypatch.setenv("DONDOC_PROCESSES_DIR", str(tmp_path / "no-processes"))
+    monkeypatch.setenv("DONDOC_RULESET", "dak-lak")
+    code, _, err = dondoc("ruleset", "load")
+    assert (code, err) == (1, f"error: {tmp_path / 'no-processes'}/dak-lak/ruleset.toml: ruleset 'dak-lak' not found\n")
+
+
 def test_ruleset_check_prints_warnings_whether_or_not_it_passes(dondoc, tmp_path, monkeypatch):
     root = processes_with(tmp_path, (PROCESSES / "common" / "mini.bpmn").read_text(encoding="utf-8"))
     (root / "common" / "sketch.bpmn").write_text(sketch_of((root / "common" / "mini.bpmn").read_text("utf-8")),
@@ -129,6 +137,14 @@ password = "mat-khau-123"
     missing = tmp_path / "missing.toml"
     missing.write_text('[[user]]\nusername = "x"\n', encoding="utf-8")
     assert dondoc("org", "import", str(missing))[2] == "error: user #1: missing field password\n"
+
+
+def test_org_seed_refuses_a_pre_2025_province_code_naming_the_one_to_seed(dondoc, database_url):
+    """docs/configuration.md: the command says it in English, the page in Vietnamese (tests/webui/test_admin.py)."""
+    code, _, err = dondoc("org", "seed", "--province", "95")
+    assert (code, err) == (1, "error: Code 95 is that of Tỉnh Bạc Liêu before 1/7/2025, today part of Tỉnh Cà Mau: "
+                              "seed its code 96.\n")
+    assert count(database_url, Unit) == 0
 
 
 def test_users_create(dondoc):
@@ -237,6 +253,11 @@ def test_calendar_set(dondoc):
     assert (code, out) == (0, "2026-02-24 is now a day off; 0 workflows had their deadlines recomputed\n")
     code, _, err = dondoc("calendar", "set", "2026-02-30", "--working")
     assert code == 2 and "'2026-02-30' does not match the formats" in err
+    # docs/configuration.md: a day of the years 2015–2040 only, the ones the calendar holds
+    for outside in ("31/12/2014", "2041-01-05"):
+        code, _, err = dondoc("calendar", "set", outside, "--off")
+        assert (code, err) == (1, "error: Day: the calendar holds the years 2015 to 2040.\n")
+    assert dondoc("calendar", "set", "02/01/2040", "--working")[0] == 0
 
 
 def test_no_demo_accounts_outside_demo_mode(dondoc, database_url):

@@ -305,6 +305,13 @@ def test_the_openapi_document_is_served(api, loaded):
     routes = {r.rule.removeprefix("/api/v1") for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
     documented = {p.replace("{", "<").replace("}", ">") for p in document["paths"]}
     assert {_plain(r) for r in routes} == {_plain(p) for p in documented}
+    # and each path's methods: a route answering a method the document does not name, or the reverse
+    served = {(_plain(r.rule.removeprefix("/api/v1")), method) for r in app.url_map.iter_rules()
+              if r.endpoint.startswith("api.") for method in r.methods - {"HEAD", "OPTIONS"}}
+    described = {(_plain(path.replace("{", "<").replace("}", ">")), method.upper())
+                 for path, operations in document["paths"].items() for method in operations
+                 if method in ("get", "post", "put", "patch", "delete")}
+    assert sorted(served - described) == [] and sorted(described - served) == []
 
 
 def _plain(rule: str) -> str:

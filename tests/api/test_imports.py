@@ -260,3 +260,15 @@ def test_excel_import_through_the_api_keeps_to_the_web_limit(as_user, loaded):
     assert response.get_json()["error"]["rows"][0]["message"].startswith(
         f"Mỗi lần nhập tối đa {excel.WEB_MAX_ROWS} dòng")
     assert _count(loaded, Directive) == 0
+
+
+def test_the_template_s_columns_are_docs_import_md_s_table():
+    """docs/import.md, "From Excel": column letter and heading (a * for a required one), as the template writes them."""
+    from engine.config import REPO_ROOT
+
+    text = (REPO_ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    table = text.split("| col | heading | content |", 1)[1].split("\n\n", 1)[0]
+    documented = [tuple(cell.strip() for cell in row.split("|")[1:3]) for row in table.splitlines()[2:]]
+    written = [(chr(ord("A") + index), column.heading + (" *" if column.required else ""))
+               for index, column in enumerate(excel.COLUMNS)]
+    assert documented == written

@@ -64,14 +64,16 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, **options):
+        """`options` go to aiosmtpd's SMTP: tls_context and require_starttls, authenticator and auth_required…"""
         self.inbox = Inbox()
         self.port = free_port()
+        self._options = options
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
         """Listen (again) on the same port."""
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **self._options)
         self._controller.start()
         return self
 

@@ -44,6 +44,45 @@ def test_a_reminder_reaches_the_officer_by_mail(urging, smtp, clock):
     assert tick(urging).mail_sent == 0  # sent once
 
 
+def test_starttls_the_login_and_the_sender_are_the_settings(urging, clock, tmp_path):
+    """docs/configuration.md's smtp_* rows, against a server that takes mail only over STARTTLS and after AUTH."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.scheduler.smtp import SmtpServer
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password, session.ssl is not None))
+        return AuthResult(success=auth_data.password == b"mat-khau-smtp")
+
+    server = SmtpServer(tls_context=tls, require_starttls=True, authenticator=authenticator, auth_required=True)
+    server.start()
+    try:
+        settings = urging.settings
+        settings.smtp_host, settings.smtp_port = "127.0.0.1", server.port
+        settings.smtp_starttls, settings.smtp_user, settings.smtp_password = True, "dondoc", "mat-khau-smtp"
+        settings.smtp_sender = "Văn phòng UBND tỉnh <theodoi@daklak.gov.vn>"
+        clock.set(vn(2026, 3, 2, 9))
+        start_urging(urging, "2026-03-05")
+        clock.set(vn(2026, 3, 4, 8, 1))
+        assert tick(urging).mail_sent == 1
+    finally:
+        server.stop()
+    assert logins == [(b"dondoc", b"mat-khau-smtp", True)]  # the login went over the encrypted connection
+    [message] = server.inbox.messages
+    assert message["From"] == "Văn phòng UBND tỉnh <theodoi@daklak.gov.vn>"
+    assert message["Message-ID"].endswith("@daklak.gov.vn>")
+
+
 def test_a_long_subject_keeps_its_spaces_where_it_is_folded(urging, smtp):
     """A subject longer than a header line is folded into several encoded words: Python's folding put the
     space between two of them outside both, where RFC 2047 drops it ("… theo vănbản 45/TB-UBND …" in every

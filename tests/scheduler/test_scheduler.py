@@ -29,6 +29,12 @@ def test_embedded_scheduler_ticks_in_the_background(urging, clock):
     assert notes(urging) == [("stc", "reminder", "2026-03-04 08:01")] and runner.ticks >= 1
 
 
+def test_the_scheduler_wakes_every_interval_given_else_the_settings(urging):
+    """docs/installation.md: `dondoc scheduler --interval N`, else `scheduler_interval_seconds`."""
+    assert Scheduler(urging, interval=7).interval == 7
+    assert Scheduler(urging).interval == urging.settings.scheduler_interval_seconds == 60
+
+
 def test_a_stopping_scheduler_lets_its_running_tick_end_first(urging, monkeypatch):
     """`dondoc scheduler` on SIGTERM stops ticking and, before the process ends, waits for the tick under
     way: leaving earlier refused the tick's new threads at interpreter shutdown (a tick cut half-way,
