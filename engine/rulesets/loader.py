@@ -62,6 +62,9 @@ _BPMN_CODE = (
 )
 # A call activity naming a process no file of the bundle defines.
 CALLS_MISSING = "calls process '%(process)s', which is not in this ruleset"
+# The user task property `urging` and its one value: the diagram's own timers urge the step, the late-step
+# rule (engine.urging.steps) leaves it; absent, the rule urges it past its due day.
+URGING, BY_DIAGRAM = "urging", "diagram"
 
 
 @dataclass
