@@ -428,6 +428,10 @@ def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
             elif form_key not in bundle.forms and f"forms/{form_key}.toml" not in bundle.source.files:
                 problems.append(Problem(path, element, "form '%(form)s' not found (forms/%(form)s.toml)", line,
                                         {"form": form_key}))
+            if URGING in props and props[URGING] != BY_DIAGRAM:
+                problems.append(Problem(path, element, "property '%(property)s' may only be '%(allowed)s', not "
+                                        "'%(value)s'", line, {"property": URGING, "allowed": BY_DIAGRAM,
+                                                              "value": props[URGING]}))
             for name in ("unit", "due"):
                 if props.get(name):
                     problems += [Problem(path, element, "property '%(property)s': %(detail)s", line,
