@@ -37,6 +37,7 @@ from engine.registry.service import visible_assignments
 from engine.rulesets.models import instance_settings
 from engine.rulesets.settings import form_terms
 from engine.runtime.models import WorkItem, WorkItemStatus, declare_people, declare_performers
+from engine.urging.steps import StepRecord, declare_step_record
 
 PURPOSE = "inspection"
 # The five parts a decision must hold (Đắk Lắk Đ.15 k.3, Quỳnh Nhai Đ.12 k.2).
@@ -451,6 +452,19 @@ def _performers(session: Session, instance_id: int, form_key: str, unit_id: int 
 
 
 declare_performers(_performers)
+
+
+def _step_record(session: Session, item: WorkItem) -> StepRecord | None:
+    """An inspection's late step (engine.urging.steps) is named by the inspection's title, and its office
+    is the office of the body keeping the inspection (a commune's office, its own)."""
+    inspection = of_instance(session, item.instance_id)
+    if inspection is None:
+        return None
+    body = permissions.keeping_body(session, inspection.body_id)
+    return StepRecord(inspection.title, body.code if body else None)
+
+
+declare_step_record(_step_record)
 
 
 def team_candidates(session: Session, lanes: Mapping[str, str], inspection: Inspection) -> list[User]:

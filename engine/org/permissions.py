@@ -86,6 +86,7 @@ FIRST_ADMIN_ROLES = ("system_admin", "process_admin")
 # that an administrator of an old unit the seeding closes can still move the other accounts.
 ADMINISTRATORS = ("system_admin", "process_admin")
 CLERK, LEADER, UNIT_OFFICER, UNIT_HEAD = "clerk", "leader", "unit_officer", "unit_head"
+INSPECTOR = "inspector"  # the office's inspection team (the lane «Đoàn kiểm tra» in every ruleset)
 DEFAULT_LANE_ROLE = "clerk"                        # a BPMN lane that ruleset.toml [lanes] does not map
 # [secrecy] visible_to when a ruleset says nothing; who is reminded of a paper report when it names nobody.
 DEFAULT_SECRET_READERS = ("office_head", "leader")

@@ -62,6 +62,9 @@ _BPMN_CODE = (
 )
 # A call activity naming a process no file of the bundle defines.
 CALLS_MISSING = "calls process '%(process)s', which is not in this ruleset"
+# The user task property `urging` and its one value: the diagram's own timers urge the step, the late-step
+# rule (engine.urging.steps) leaves it; absent, the rule urges it past its due day.
+URGING, BY_DIAGRAM = "urging", "diagram"
 
 
 @dataclass
@@ -425,6 +428,10 @@ def _lint_specs(bundle: CompiledBundle, trees: dict) -> list[Problem]:
             elif form_key not in bundle.forms and f"forms/{form_key}.toml" not in bundle.source.files:
                 problems.append(Problem(path, element, "form '%(form)s' not found (forms/%(form)s.toml)", line,
                                         {"form": form_key}))
+            if URGING in props and props[URGING] != BY_DIAGRAM:
+                problems.append(Problem(path, element, "property '%(property)s' may only be '%(allowed)s', not "
+                                        "'%(value)s'", line, {"property": URGING, "allowed": BY_DIAGRAM,
+                                                              "value": props[URGING]}))
             for name in ("unit", "due"):
                 if props.get(name):
                     problems += [Problem(path, element, "property '%(property)s': %(detail)s", line,

@@ -23,6 +23,10 @@ Director's assignment) a time limit, and none has the office urge the leader it 
   once. After a server was off, only the more serious of the two is sent. A step its diagram urges
   itself (user task property `urging = "diagram"`: a unit's task, report, hand-over, each with its
   own timers or urging branch) is left to its diagram.
+- A step of the office's inspection team (role `inspector`: recording the findings by the
+  decision's last day, thời hạn kiểm tra) reminds the team the decision names, then tells the office
+  head — the office advises the leader on the inspection and urges for him (Đắk Lắk Đ.9 k.1a, Đ.12 k.1;
+  Quỳnh Nhai Đ.9 k.1, Đ.16 k.3) —, the office of the body whose inspection it is.
 - A leader's step with a due day (none of our diagrams dates one) is not urged at the leader: the
   office head is told (`step_escalation`), once, when its day has ended.
 - A step named in `waiting_steps` (Gia Lai's Director's assignment) tells its holders that it
@@ -33,7 +37,7 @@ history entry (STEP_URGED) is what says it was sent, so a restart or a second sc
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -47,7 +51,7 @@ from engine.directives.models import Assignment, Directive
 from engine.notifications.service import notify_users, told_people
 from engine.org import permissions
 from engine.org.models import User
-from engine.rulesets.loader import CompiledBundle
+from engine.rulesets.loader import BY_DIAGRAM, URGING, CompiledBundle
 from engine.rulesets.service import published_bundle
 from engine.runtime.models import WorkItem, WorkItemStatus
 from engine.working_days import WorkingCalendar
@@ -65,9 +69,7 @@ _LOCK_ITEM = select(WorkItem).where(WorkItem.id == bindparam("item_id"))
 # of steps late (2,000 took 37 s on SQLite); the rest go on the next ticks, the timers and mail not held up.
 BATCH = 200
 ESCALATE_AFTER = 2  # working days past a step's due day: a product value, no regulation sets one
-URGED_ROLES = (*permissions.OFFICE_WORK, *permissions.UNIT_STAFF, permissions.LEADER)
-# A user task's property `urging` with this value: its diagram urges it (timers, an urging branch)
-BY_DIAGRAM = "diagram"
+URGED_ROLES = (*permissions.OFFICE_WORK, *permissions.UNIT_STAFF, permissions.INSPECTOR, permissions.LEADER)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,34 @@ def urged_by_diagram(compiled: CompiledBundle) -> tuple[str, ...]:
     """The BPMN ids of the user tasks whose diagram urges them (property `urging = "diagram"`), in
     any process of the bundle: the rule leaves them alone, also an instance's running on an older version."""
     return tuple(sorted({task.bpmn_id for spec in compiled.specs.values() for task in spec.task_specs.values()
-                         if getattr(task, "extensions", {}).get("properties", {}).get("urging") == BY_DIAGRAM}))
+                         if getattr(task, "extensions", {}).get("properties", {}).get(URGING) == BY_DIAGRAM}))
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What a step about no directive or assignment is about, as the feature keeping that record names
+    it (an inspection): `name` for its messages, `body_code` the body whose office is told (None: the
+    home body's)."""
+
+    name: str
+    body_code: str | None = None
+
+
+# Declared by the features whose work items carry no directive or assignment (engine.inspections), asked
+# with (session, the item); the first answer other than None says what the item is about.
+_records: list[Callable[[Session, WorkItem], StepRecord | None]] = []
+
+
+def declare_step_record(source: Callable[[Session, WorkItem], StepRecord | None]) -> None:
+    _records.append(source)
+
+
+def step_record(session: Session, item: WorkItem) -> StepRecord | None:
+    """What the step `item` about no directive or assignment is about (`declare_step_record`); None
+    for the others, which their directive names."""
+    if item.directive_id is not None or item.assignment_id is not None:
+        return None
+    return next((found for found in (source(session, item) for source in _records) if found is not None), None)
 
 
 @dataclass(frozen=True)
@@ -184,11 +213,16 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
     if not _unsent(_sent(session, [item.id]).get(item.id, {}), due):
         return 0
     holders = step_holders(session, item)
-    recipients = step_recipients(session, item, holders, due.kind, policy.recipients)
+    record = step_record(session, item)
+    recipients = step_recipients(session, item, holders, due.kind, policy.recipients,
+                                 record.body_code if record else None)
     directive = session.get(Directive, item.directive_id) if item.directive_id else None
     assignment = session.get(Assignment, item.assignment_id) if item.assignment_id else None
+    # such a record's step is named by the record; its instructions (an inspection's content) stay out
+    # of the message, which leaves the system by mail: the link opens them to those who may read them
     created = notify_users(session, recipients, due.kind, directive=directive, assignment=assignment,
-                           link=f"/work/{item.id}", step=item.title, instructions=item.instructions or "",
+                           link=f"/work/{item.id}", step=item.title, about=record.name if record else "",
+                           instructions="" if record else item.instructions or "",
                            due=Deadline(due.due).format_vn() if due.due else "", days_late=due.days,
                            holders=", ".join(user.full_name for user in holders))
     told = {user.id: user for user in recipients}
@@ -200,13 +234,14 @@ def _send(engine, session: Session, item_id: int, due: Due, policy: StepPolicy) 
 
 
 def step_recipients(session: Session, item: WorkItem, holders: list[User], kind: str,
-                    configured: Mapping[str, list[str]] | None) -> list[User]:
+                    configured: Mapping[str, list[str]] | None, body_code: str | None = None) -> list[User]:
     """Who is told of `kind` about the step `item`: those who hold it (`holders`: `step_holders`) — of a
     leader's step only of its waiting, its lateness is not urged at him —, the holders of the roles
     `[reminders.recipients]` names for the kind (ours: the office head for an escalation,
     permissions.URGING_RECIPIENTS) where the record's body has them — its office, its leader —, and
     for the escalation of a unit's step, the unit's head (thủ trưởng: he answers for its work); of a
-    unit's own work about no directive or assignment, its head alone."""
+    unit's own work about no directive or assignment, its head alone. `body_code`: the body of a step
+    about no directive or assignment (`step_record`), whose office is told."""
     found = {user.id: user for user in holders if kind == WAITING or item.role != permissions.LEADER}
     if kind == ESCALATION and item.role in permissions.UNIT_STAFF and item.unit_id is not None:
         found.update((user.id, user) for user in permissions.holders(session, permissions.UNIT_HEAD, item.unit_id))
@@ -216,7 +251,7 @@ def step_recipients(session: Session, item: WorkItem, holders: list[User], kind:
             # `[inspection] office_told_of_internal` sends it the results report)
             return list(found.values())
     for role in permissions.urging_roles(kind, (configured or {}).get(kind)):
-        unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id)
+        unit = permissions.default_unit(session, role, item.directive_id, item.assignment_id, body_code)
         found.update((user.id, user) for user in permissions.holders(session, role, unit.id if unit else None))
     return list(found.values())
 

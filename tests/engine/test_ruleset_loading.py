@@ -25,6 +25,7 @@ CASES = {
     "dunder_import": (36, "compute", '"__import__" is an invalid variable name'),
     "lane_no_role": (14, "enter", "lane 'Phòng không có vai trò' has no role in ruleset.toml [lanes]"),
     "missing_form": (49, "confirm", "form 'no_such_form' not found (forms/no_such_form.toml)"),
+    "unknown_urging": (49, "confirm", "property 'urging' may only be 'diagram', not 'timers'"),
     "unknown_operator": (40, "check_unit", "unknown service operator 'fixture.no_such_operator'"),
     "boundary_loop": (25, "remind", "boundary event flows straight back into 'enter': it would fire only once"),
     "operator_parameter": (40, "check_unit", "service operator 'fixture.require_unit': unknown parameter(s) unit_cod"),

@@ -379,6 +379,21 @@ def test_the_units_inbox_shows_work_given_by_name_only_to_those_named_and_the_un
     assert "inspection_hand_over" not in unit_view("stc")  # the section's, not the team's
 
 
+def late_steps_told(engine, clock, days: tuple[int, ...]) -> list[list[tuple[str, str]]]:
+    """A scheduler tick at 9:00 on each of `days` of April 2026 (23/04, a Thursday, is the inspection's last
+    day; 27/04 is off: by 28/04 it is two working days past); after each, (username, kind) of the late
+    steps' notifications so far."""
+    told = []
+    for day in days:
+        clock.set(datetime(2026, 4, day, 9, 0))
+        tick(engine, datetime(2026, 4, day, 9, 0, tzinfo=VN_TZ))
+        with engine.db.session() as s:
+            told.append(sorted(s.execute(select(User.username, Notification.kind)
+                                         .join(User, User.id == Notification.user_id)
+                                         .where(Notification.kind.in_(STEP_KINDS))).all()))
+    return told
+
+
 def test_an_internal_inspections_late_findings_go_to_its_team_then_its_head_not_to_the_office(deployment, call,
                                                                                              clock):
     """A department's own inspection of its section: its team's findings, due on the inspection's last day,
@@ -389,13 +404,33 @@ def test_an_internal_inspections_late_findings_go_to_its_team_then_its_head_not_
     clock.set(datetime(2026, 4, 17, 9, 0))
     call("stc_gd")("POST", "/inspections", json={"title": "Kiểm tra nội bộ Phòng Ngân sách", "units": ["STC-NS"]})
     complete(call("stc_gd"), "inspection_decision", {**DECISION, "team_leader": "stc", "team_members": ["stc"]})
-    told = []
-    for day in (23, 24, 28):  # 23/04 (Thu) is the last day; by 28/04 (Tue) past it by two working days
-        clock.set(datetime(2026, 4, day, 9, 0))
-        tick(engine, datetime(2026, 4, day, 9, 0, tzinfo=VN_TZ))
-        with engine.db.session() as s:
-            told.append(sorted(s.execute(select(User.username, Notification.kind)
-                                         .join(User, User.id == Notification.user_id)
-                                         .where(Notification.kind.in_(STEP_KINDS))).all()))
+    told = late_steps_told(engine, clock, (23, 24, 28))
     assert told == [[], [("stc", "step_overdue")],
                     [("stc", "step_escalation"), ("stc", "step_overdue"), ("stc_gd", "step_escalation")]]
+
+
+def test_the_office_teams_late_findings_remind_the_team_then_tell_the_office_head(deployment, call, clock):
+    """The office's inspection: its team records the findings by the decision's last day (thời hạn kiểm
+    tra, Đắk Lắk Đ.15 k.3d, Quỳnh Nhai Đ.12 k.2d). Past it the late-step rule (engine.urging.steps) reminds
+    the team the decision names, then tells the office head — the office advises the leader on the
+    inspection and urges for him (Đắk Lắk Đ.9 k.1a, Đ.12 k.1; Quỳnh Nhai Đ.9 k.1, Đ.16 k.3) —, each
+    once. The messages name the inspection and its team, the day dd/mm/yyyy, never its content."""
+    engine, _ = deployment
+    clock.set(datetime(2026, 4, 17, 9, 0))
+    call("chanhvp")("POST", "/inspections", json={"title": "Kiểm tra Sở Tài chính năm 2025", "units": ["STC"]})
+    complete(call("chutich"), "inspection_decision", {**DECISION, "content": "Nội dung riêng của đoàn",
+                                                        "team_leader": "kiemtra", "team_members": ["kiemtra"]})
+    told = late_steps_told(engine, clock, (23, 24, 28, 29))
+    assert told[:3] == [[], [("kiemtra", "step_overdue")],
+                        [("chanhvp", "step_escalation"), ("kiemtra", "step_escalation"), ("kiemtra", "step_overdue")]]
+    assert told[3] == told[2]
+    with engine.db.session() as s:
+        said = {kind: (subject, body) for kind, subject, body in s.execute(
+            select(Notification.kind, Notification.subject, Notification.body)
+            .join(User, User.id == Notification.user_id)
+            .where(User.username == "chanhvp", Notification.kind.in_(STEP_KINDS)))}
+    subject, body = said["step_escalation"]
+    assert subject == ("Đề nghị chỉ đạo: Kiểm tra, ghi nhận kết quả — Kiểm tra Sở Tài chính năm 2025"
+                       " quá hạn 2 ngày làm việc")
+    assert "(hạn 23/04/2026)" in body and "Người được giao: Hoàng Kiểm Tra." in body
+    assert "Nội dung riêng" not in subject + body

@@ -226,3 +226,41 @@ deadline = "06/03/2026"
 [given.expect]
 work_items = [{ task = "classify", due = "24/02/2026", role = "clerk" }]
 '''
+
+
+def test_admin_sees_and_sets_a_steps_urging_and_an_unknown_value_is_refused(page, loaded):
+    """The user task property `urging` in the panel: absent, the late-step rule urges the step
+    (engine.urging.steps); «Theo sơ đồ» writes `urging = diagram`, kept in the saved version. A value
+    the select cannot give (written by hand) is refused by the server's check, naming the property."""
+    sign_in(page, "admin")
+    open_editor(page)
+    select_element(page, "handle", "dondoc-user-task")
+    urging = page.locator("#bio-properties-panel-dondoc-urging")
+    assert urging.locator("option:checked").inner_text() == "Theo quy tắc đôn đốc việc quá hạn"
+    group = page.locator('[data-group-id="group-dondoc-user-task"]')
+    assert "Đôn đốc khi quá hạn" in group.inner_text()
+    assert "các bộ hẹn giờ của chính sơ đồ đôn đốc bước này" in group.inner_text()
+    screenshot(page, "modeler-urging")
+    # a value no option gives, as a hand-written file may carry: refused with a 4xx naming the property
+    page.evaluate("""() => { const m = window.dondocModeler, handle = m.get('elementRegistry').get('handle');
+        const props = handle.businessObject.extensionElements.values
+            .find((v) => v.$type === 'spiffworkflow:Properties');
+        const moddle = m.get('moddle');
+        m.get('modeling').updateModdleProperties(handle, props, {values: [...props.values,
+            moddle.create('spiffworkflow:Property', {name: 'urging', value: 'timers'})]}); }""")
+    with page.expect_response(lambda r: r.url.endswith("/save")) as answer:
+        page.click("#save")
+    assert answer.value.status == 422
+    item = page.locator('#problems li[data-element="handle"]')
+    item.wait_for()
+    assert "thuộc tính 'Đôn đốc khi quá hạn' chỉ được là 'diagram', không được là 'timers'" in item.inner_text()
+    select_element(page, "handle", "dondoc-user-task")
+    page.select_option("#bio-properties-panel-dondoc-urging", "diagram")
+    assert urging.locator("option:checked").inner_text() == "Theo sơ đồ"
+    page.fill("#comment", "Bước thực hiện do sơ đồ tự đôn đốc")
+    page.click("#save")
+    page.wait_for_url("**/modeler/versions/*")
+    with loaded.db.session() as s:
+        saved = s.scalars(select(ProcessBundle).order_by(ProcessBundle.id.desc())).first()
+        xml = saved.files[ASSIGNMENT]
+    assert xml.count('name="urging"') == 1 and 'name="urging" value="diagram"' in xml

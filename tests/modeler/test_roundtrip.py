@@ -39,6 +39,10 @@ def test_every_shipped_diagram_round_trips_through_the_editor():
     for change in diff_files(source.files, edited):
         assert not (change.added or change.removed or change.changed), change
     compile_bundle(type(source)(source.ruleset, edited, source.settings))
+    # the user task property `urging` (the panel's «Đôn đốc khi quá hạn») is written back as it was read
+    urged = {p: text.count('name="urging" value="diagram"') for p, text in source.files.items() if p in paths}
+    assert urged["inspection.bpmn"] == 3 and urged == {
+        p: written[str(paths[p])].count('name="urging" value="diagram"') for p in urged}
 
 
 def test_editor_output_does_not_block_migration_by_reordering_flows(loaded, org_tree, processes_dir):

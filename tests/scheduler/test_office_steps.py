@@ -380,3 +380,32 @@ def test_a_leaders_late_step_is_reported_to_the_office_head_not_urged_at_the_lea
     note = sc.notices("step_escalation")[0]
     assert note.subject == "Đề nghị chỉ đạo: Giám đốc Sở phân công — văn bản 404/UBND-KGVX quá hạn 1 ngày làm việc"
     assert "Người được giao: Chutich." in note.body
+
+
+def test_two_scheduler_processes_mail_the_office_teams_late_findings_to_the_team_then_the_office_head_once(
+        start, database_url, smtp, tmp_path):
+    """The office's inspection team's late findings through real `dondoc scheduler` processes and real
+    SMTP: two at once mail the team once; both killed, a fresh one and then a second beside it mail the
+    escalation to the team and the office head once each. The mails name the inspection, never its content."""
+    from engine.inspections import service as inspections
+
+    sc = start("dak-lak")
+    with sc.engine.db.session() as s:
+        for user in s.scalars(select(User)):
+            user.email = f"{user.username}@dondoc.test"
+    sc.at("2026-02-25 09:00")
+    title = "Kiểm tra Sở Tài chính quý I"
+    inspections.propose(sc.engine, {"title": title, "units": ["STC"]}, sc.users["office_head"])
+    sc.complete("decide", "leader", {
+        "decision_symbol": "15/QĐ-UBND", "decided_on": "25/02/2026", "legal_basis": "Quy chế",
+        "scope": "Sở Tài chính", "content": "Nội dung riêng của đoàn", "starts_on": "26/02/2026",
+        "ends_on": "03/03/2026", "team_leader": "kiemtra", "team_members": ["kiemtra"]})
+    step = f"Kiểm tra, ghi nhận kết quả — {title}"
+    # one working day late (Wed 04/03): the team; two: the office head too
+    two_then_a_fresh_one(Schedulers(sc.engine, database_url, smtp, tmp_path), smtp, date(2026, 3, 4), (1, 3), step)
+    late = [m for m in smtp.inbox.messages if step in m["Subject"]]
+    assert Counter((m["To"].addresses[0].addr_spec, m["Subject"]) for m in late) == Counter({
+        ("kiemtra@dondoc.test", f"Quá hạn 1 ngày làm việc: {step}"): 1,
+        **{(f"{login}@dondoc.test", f"Đề nghị chỉ đạo: {step} quá hạn 2 ngày làm việc"): 1
+           for login in ("kiemtra", "chanhvp")}})
+    assert all("03/03/2026" in m.get_content() and "Nội dung riêng" not in m.get_content() for m in late)

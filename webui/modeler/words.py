@@ -50,7 +50,8 @@ FACTS = {
     "flowNodeRef": _l("Steps in the lane"), "extensionElements/instructionsForEndUser":
         _l("Instructions for the person"), "text": _l("Expression"),
 }
-PROPERTIES = {"formKey": _l("Form"), "due": _l("Due date"), "unit": _l("Unit (expression)")}
+PROPERTIES = {"formKey": _l("Form"), "due": _l("Due date"), "unit": _l("Unit (expression)"),
+              "urging": _l("Urging past the due date")}
 _PROPERTY = re.compile(r"extensionElements/properties/property\[(?P<name>[^\]]+)\]@value$")
 _CHILD = re.compile(r"(?P<kind>\w+)#(?P<id>.+)$")
 # What SpiffWorkflow's serializer says changed in a step (migration plans).

@@ -1,5 +1,5 @@
 // Properties panel groups for what the dondoc engine reads (docs/architecture.md "BPMN
-// conventions"): the lane (role) and formKey/unit of user tasks, their due date and timers
+// conventions"): the lane (role) and formKey/unit/urging of user tasks, their due date and timers
 // (deadline-editor.js), gateway conditions and default flows, scripts, called processes.
 import { is } from 'bpmn-js/lib/util/ModelUtil';
 import {
@@ -100,6 +100,13 @@ function propertyEntry(name, kind) {
       getValue: () => propertyValue(bo(element), name) || '',
       setValue: (value) => setProperty(element, name, (value || '').trim(), injector),
     };
+    if (kind === 'urging') {
+      // absent: the late-step rule urges the step past its due day; `diagram`: its own timers do
+      return SelectEntry({
+        ...common,
+        getOptions: () => [{ value: '', label: t.urgingByRule }, { value: 'diagram', label: t.urgingByDiagram }],
+      });
+    }
     if (kind === 'form') {
       return SelectEntry({
         ...common,
@@ -227,6 +234,7 @@ function groupsFor(element, t, forms) {
       entry('dondoc-lane', LaneEntry, isSelectEntryEdited),
       entry('dondoc-formKey', propertyEntry('formKey', 'form'), isSelectEntryEdited),
       entry('dondoc-unit', propertyEntry('unit'), isTextFieldEntryEdited),
+      entry('dondoc-urging', propertyEntry('urging', 'urging'), isSelectEntryEdited),
       entry('dondoc-instructions', InstructionsEntry, isTextAreaEntryEdited),
     ].map((make) => make(element)) });
   }
