@@ -10,8 +10,9 @@ counted) is:
   the deadline (Bạc Liêu Đ.9 k.1) (progress.record sets it; progress.reopen, the office sending
   the report back, clears it); closing the assignment always follows that report, so `status`
   "closed" and `closed_on` add nothing;
-- done *on time* when it has no deadline or `completed_on <= deadline` (the deadline day itself
-  is on time), else done *late*;
+- done *on time* when it has no deadline or `completed_on` is not after the day its deadline ends
+  (the deadline day itself is on time; a deadline on a day off ends as below), else done *late*; the
+  SQL form compares with that day stored on the row (`deadline_ends`, finished_late);
 - *overdue* when not done and its deadline has ended before D: on the deadline day it is still in
   time, and a deadline on a day off ends at the end of the next working day (Bộ luật Dân sự 2015,
   Đ.148 k.5; WorkingCalendar.effective_deadline): a task due Friday 20/02/2026, inside Tết, is in time
@@ -54,7 +55,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from engine import clock
 from engine.directives.models import Assignment, AssignmentStatus, DeadlineKind, LinkCopy, ProgressUpdate
 from engine.working_days import WorkingCalendar
-from engine.working_days.models import DayOff
 
 # Where the SQL forms read an assignment's columns: its row, or its links' copies of them
 Columns = type[Assignment] | type[LinkCopy]
@@ -258,11 +258,9 @@ def not_done_in_time(a: Columns = Assignment) -> ColumnElement[bool]:
 
 def finished_late(a: Columns = Assignment) -> ColumnElement[bool]:
     """SQL: reported done after its deadline ended (done late on every day from `completed_on`): after
-    the deadline, and when that is a day off, after the working day it ends on too (Đ.148 k.5), read
-    per row from calendar_days_off (sync_days_off keeps it in step with the calendar) only for the
-    few done after the day as written."""
-    ends = select(DayOff.ends_on).where(DayOff.day == a.deadline).scalar_subquery()
-    return and_(dated(a), a.completed_on > a.deadline, a.completed_on > func.coalesce(ends, a.deadline))
+    the working day a deadline on a day off ends on (Đ.148 k.5), stored with the row (`deadline_ends`:
+    the database keeps it from calendar_days_off, in step with the calendar's corrections)."""
+    return and_(dated(a), a.completed_on > a.deadline_ends)
 
 
 def outcome_case(as_of: date, calendar: WorkingCalendar, *, sub_states: bool = True,

@@ -16,16 +16,26 @@ The directive's folded words are copied the same way onto its assignments
 (assignments.directive_search_text), and from there onto their links: a text is matched on the
 rows a view reads, without first finding the directives that hold it (a department's "giai ngan" at
 1M: 15,625 directives found and their pages rechecked in each statement, bench/README.md "Eleventh
-pass")."""
+pass").
+
+The day each assignment's deadline ends (its working day when the deadline is a day off, Bộ luật Dân
+sự 2015, Đ.148 k.5) is stored the same way (assignments.deadline_ends, from calendar_days_off) and
+copied onto the links: "done late" compares two columns instead of looking the calendar up per row
+(bench/README.md, "The effective deadline stored"). A correction to the calendar moves the stored
+ends of the deadlines on the days it moved, in its own transaction (ends_follow_the_days_off)."""
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from datetime import date
+
+from sqlalchemy import Connection, bindparam, text
+
+from engine.working_days import ends_on_sql, follow_days_off
 
 # The assignment's columns the links copy, each as task_<name> on the link: the filters' and sorts'
 # (migration c4d8e2a6f1b9), then its directive and folded content, a text's and an origin's (e21f7c3a9b04),
-# then its directive's folded words (f3b9d7a1c5e8)
+# then its directive's folded words (f3b9d7a1c5e8), then the day its deadline ends (a6d2f8c4e1b7)
 COPIED = ("status", "progress", "deadline_kind", "deadline", "completed_on", "assigned_on", "urgency",
-          "last_update_at", "directive_id", "search_text", "directive_search_text")
+          "last_update_at", "directive_id", "search_text", "directive_search_text", "deadline_ends")
 # The folded texts (the columns named so) are copied cut at this many characters: the copies' index
 # carries them, and PostgreSQL refuses a B-tree entry over ~2.7 kB; a text is looked for in the whole
 # of the longer ones (models.task_words_match, through ix_assignments_long_text)
@@ -104,8 +114,7 @@ def create_triggers(connection: Connection, columns: tuple[str, ...] = COPIED, c
 
 
 def drop_triggers(connection: Connection) -> None:
-    for statement in _DROP[connection.dialect.name]:
-        connection.exec_driver_sql(statement)
+    _execute(connection, _DROP)
 
 
 def backfill(connection: Connection, columns: tuple[str, ...] = COPIED, cut: int = TEXT_CUT) -> None:
@@ -156,18 +165,72 @@ _DROP_WORDS = {
 }
 
 
+def _execute(connection: Connection, statements: dict[str, list[str]]) -> None:
+    """This connection's database's statements (PostgreSQL or SQLite)."""
+    for statement in statements[connection.dialect.name]:
+        connection.exec_driver_sql(statement)
+
+
 def create_word_triggers(connection: Connection) -> None:
     """The triggers that copy each directive's folded words onto its assignments."""
-    for statement in _WORDS[connection.dialect.name]:
-        connection.exec_driver_sql(statement)
+    _execute(connection, _WORDS)
 
 
 def drop_word_triggers(connection: Connection) -> None:
-    for statement in _DROP_WORDS[connection.dialect.name]:
-        connection.exec_driver_sql(statement)
+    _execute(connection, _DROP_WORDS)
 
 
 def backfill_words(connection: Connection) -> None:
     """Every assignment's copy of its directive's words (a migration's, on rows written before the triggers)."""
     connection.exec_driver_sql("UPDATE assignments SET directive_search_text = d.search_text FROM directives d "
                                "WHERE d.id = assignments.directive_id")
+
+
+# The day the deadline ends (engine.working_days.ends_on_sql) onto the assignment: when it is inserted
+# or its deadline written; the links copy it from there.
+_ENDS = {
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION assignments_ends_in() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.deadline_ends := {ends_on_sql('NEW.deadline')};
+    RETURN NEW;
+END $$""",
+        """CREATE TRIGGER assignments_ends_in BEFORE INSERT OR UPDATE OF deadline ON assignments
+FOR EACH ROW EXECUTE FUNCTION assignments_ends_in()""",
+    ],
+    # SQLite's BEFORE triggers cannot set NEW: the inserted (or re-dated) assignment is updated after
+    "sqlite": [
+        f"CREATE TRIGGER assignments_ends_in AFTER INSERT ON assignments BEGIN UPDATE assignments "
+        f"SET deadline_ends = {ends_on_sql('NEW.deadline')} WHERE id = NEW.id; END",
+        f"CREATE TRIGGER assignments_ends_moved AFTER UPDATE OF deadline ON assignments BEGIN UPDATE assignments "
+        f"SET deadline_ends = {ends_on_sql('NEW.deadline')} WHERE id = NEW.id; END",
+    ],
+}
+_DROP_ENDS = {
+    "postgresql": ["DROP TRIGGER IF EXISTS assignments_ends_in ON assignments",
+                   "DROP FUNCTION IF EXISTS assignments_ends_in()"],
+    "sqlite": ["DROP TRIGGER IF EXISTS assignments_ends_moved", "DROP TRIGGER IF EXISTS assignments_ends_in"],
+}
+
+
+def create_ends_triggers(connection: Connection) -> None:
+    """The triggers that store the day each assignment's deadline ends."""
+    _execute(connection, _ENDS)
+
+
+def drop_ends_triggers(connection: Connection) -> None:
+    _execute(connection, _DROP_ENDS)
+
+
+def backfill_ends(connection: Connection) -> None:
+    """Every assignment's deadline end (a migration's, on rows written before the triggers)."""
+    connection.exec_driver_sql(f"UPDATE assignments SET deadline_ends = {ends_on_sql('assignments.deadline')} "
+                               "WHERE deadline IS NOT NULL")
+
+
+@follow_days_off
+def ends_follow_the_days_off(connection: Connection, days: list[date]) -> None:
+    """The stored ends of the deadlines on `days`, whose end the calendar just moved (the links follow)."""
+    connection.execute(text(f"UPDATE assignments SET deadline_ends = {ends_on_sql('assignments.deadline')} "
+                            "WHERE deadline IN :days").bindparams(bindparam("days", expanding=True)),
+                       {"days": days})

@@ -189,7 +189,7 @@ class Assignment(Base):
                       # organisation-wide role's see-clause read: counted and sorted without the table
                       Index("ix_assignments_not_started", "deadline", "id",
                             postgresql_include=["progress", "deadline_kind", "status", "completed_on", "secret",
-                                                "directive_id", "follow_up_officer_id"],
+                                                "directive_id", "follow_up_officer_id", "deadline_ends"],
                             postgresql_where=text("progress = 'not_started'"),
                             sqlite_where=text("progress = 'not_started'")),
                       # those not done by their deadline (engine.outcomes.not_done_in_time: every overdue
@@ -197,14 +197,14 @@ class Assignment(Base):
                       # without the table. PostgreSQL's only: SQLite walks the deadline order as before.
                       Index("ix_assignments_not_in_time", "deadline", "id",
                             postgresql_include=["status", "completed_on", "deadline_kind", "secret", "directive_id",
-                                                "follow_up_officer_id"],
+                                                "follow_up_officer_id", "deadline_ends"],
                             postgresql_where=text("completed_on IS NULL OR completed_on > deadline"))
                       .ddl_if(dialect="postgresql"),
                       # a period (registry._earliest_deadline: each day's earliest deadline; an
                       # organisation-wide role's count), with what the other index carries and the progress
                       Index("ix_assignments_period", "assigned_on", "deadline",
                             postgresql_include=["status", "completed_on", "deadline_kind", "progress", "secret",
-                                                "directive_id", "follow_up_officer_id"])
+                                                "directive_id", "follow_up_officer_id", "deadline_ends"])
                       .ddl_if(dialect="postgresql"),
                       # the few shares passed down to sections (`tasks_given`)
                       Index("ix_assignments_shares", "id", postgresql_where=text("parent_id IS NOT NULL"),
@@ -226,6 +226,11 @@ class Assignment(Base):
     follow_up_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deadline_kind: Mapped[DeadlineKind] = mapped_column(String(8), default=DeadlineKind.DATED)
     deadline: Mapped[date | None] = mapped_column(Date)
+    # The day `deadline` ends: itself, or when it is a day off the working day after (Đ.148 k.5;
+    # WorkingCalendar.effective_deadline), kept by the database's triggers and by the calendar's
+    # corrections (engine.directives.link_copies): never written by the code; what the SQL form of
+    # done late reads (engine.outcomes.finished_late)
+    deadline_ends: Mapped[date | None] = mapped_column(Date)
     deadline_rule: Mapped[dict | None] = mapped_column(JSON)  # with `deadline`: ASSIGNMENT_DEADLINE
     original_deadline: Mapped[date | None] = mapped_column(Date)  # kept when extended
     # The deadline the upper level set for the task this one carries out (Bạc Liêu Đ.9 k.1: hạn
@@ -284,6 +289,7 @@ class AssignmentUnit(Base):
                       Index("ix_assignment_units_unit_copies", "unit_id", "assignment_id", "task_status",
                             "task_completed_on", "task_deadline", "task_deadline_kind", "task_progress",
                             "task_assigned_on", "task_urgency", "task_last_update_at", "task_directive_id",
+                            "task_deadline_ends",
                             postgresql_include=["task_search_text", "task_directive_search_text"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -305,6 +311,7 @@ class AssignmentUnit(Base):
     task_directive_id: Mapped[int | None] = mapped_column(Integer)
     task_search_text: Mapped[str | None] = mapped_column(Text)
     task_directive_search_text: Mapped[str | None] = mapped_column(Text)
+    task_deadline_ends: Mapped[date | None] = mapped_column(Date)
 
 
 class LinkCopy:
@@ -323,6 +330,7 @@ class LinkCopy:
     directive_id = AssignmentUnit.task_directive_id
     search_text = AssignmentUnit.task_search_text
     directive_search_text = AssignmentUnit.task_directive_search_text
+    deadline_ends = AssignmentUnit.task_deadline_ends
 
 
 @event.listens_for(AssignmentUnit.__table__, "after_create")
@@ -332,9 +340,10 @@ def _copied_by_triggers(_table, connection: Connection, **_kw) -> None:
 
 
 @event.listens_for(Assignment.__table__, "after_create")
-def _words_copied_by_triggers(_table, connection: Connection, **_kw) -> None:
-    """The triggers that keep the assignments' copies of their directive's words."""
+def _assignment_copies_by_triggers(_table, connection: Connection, **_kw) -> None:
+    """The triggers that keep the assignments' copies of their directive's words and their deadlines' ends."""
     link_copies.create_word_triggers(connection)
+    link_copies.create_ends_triggers(connection)
 
 
 class ProgressUpdate(Base):

@@ -43,7 +43,7 @@ class PeriodicReportStatus(StrEnum):
 # organisation report scans the index, narrower than the table (see bench/reports).
 Index("ix_assignments_outcome", Assignment.lead_unit_id, Assignment.assigned_on, Assignment.status,
       Assignment.deadline_kind, Assignment.deadline, Assignment.completed_on, Assignment.secret,
-      Assignment.directive_id)
+      Assignment.directive_id, Assignment.deadline_ends)
 
 # The deployment's report calendar among a million instances (engine.reports.service.running_schedule),
 # looked for by the scheduler's every tick (move_schedule); its query names the purpose as written here.

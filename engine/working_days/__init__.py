@@ -178,6 +178,24 @@ class WorkingCalendar:
 
 
 # ---------------------------------------------------------------- the days off, for SQL
+# Who stores a deadline's end read from calendar_days_off (ends_on_sql) and must follow the days that
+# move: each is called with them in the transaction that moves them (engine.directives.link_copies)
+Follower = Callable[[Connection, list[date]], None]
+_FOLLOWERS: list[Follower] = []
+
+
+def ends_on_sql(deadline: str) -> str:
+    """SQL for the day a deadline ends (effective_deadline) given the SQL of the deadline: its working
+    day from calendar_days_off when it is a day off, else itself (outside YEARS too); NULL for no deadline."""
+    return f"coalesce((SELECT ends_on FROM calendar_days_off WHERE day = {deadline}), {deadline})"
+
+
+def follow_days_off(follower: Follower) -> Follower:
+    """Register `follower` (called by the feature owning the stored ends when its models are imported)."""
+    _FOLLOWERS.append(follower)
+    return follower
+
+
 def days_off(calendar: WorkingCalendar) -> dict[date, date]:
     """Each day off of YEARS and the working day a deadline on it ends on (effective_deadline)."""
     first, last = date(YEARS.start, 1, 1), date(YEARS.stop, 1, 1)
@@ -190,7 +208,7 @@ def sync_days_off(connection: Connection) -> int:
     package, the deployment's overrides as `connection` reads them); returns how many days it
     wrote or removed. Called where the calendar can change: a flush that wrote calendar_overrides
     (below), the table's creation, `dondoc db upgrade` (a release's corrections or package) and a
-    backup's restore."""
+    backup's restore. The deadlines' ends stored from it follow (follow_days_off) in the same transaction."""
     overrides = dict(connection.execute(select(CalendarOverride.day, CalendarOverride.working)).all())
     wanted = days_off(WorkingCalendar(overrides))
     stored = dict(connection.execute(select(DayOff.day, DayOff.ends_on)).all())
@@ -200,7 +218,10 @@ def sync_days_off(connection: Connection) -> int:
         connection.execute(delete(DayOff).where(DayOff.day.in_(stale)))
     if fresh:
         connection.execute(insert(DayOff), fresh)
-    return len(set(stale) | {row["day"] for row in fresh})
+    moved = sorted(set(stale) | {row["day"] for row in fresh})
+    for follower in _FOLLOWERS if moved else ():
+        follower(connection, moved)
+    return len(moved)
 
 
 @event.listens_for(Session, "after_flush")

@@ -39,9 +39,10 @@ class CalendarRevision(CounterRow, Base):
 class DayOff(Base):
     """A day off of the calendar (shipped, `holidays` package and this deployment's corrections)
     and the working day a deadline falling on it ends on (Bộ luật Dân sự 2015, Đ.148 k.5;
-    WorkingCalendar.effective_deadline): what lets the SQL form of the outcome rule read a row's
-    effective deadline (engine.outcomes.finished_late). Derived, never edited: sync_days_off keeps
-    it in step with the calendar, for the years the calendar holds (engine.working_days.YEARS)."""
+    WorkingCalendar.effective_deadline): what the database reads a row's effective deadline from when
+    it stores it (ends_on_sql; engine.outcomes.finished_late compares with the stored day). Derived,
+    never edited: sync_days_off keeps it in step with the calendar, for the years the calendar holds
+    (engine.working_days.YEARS), and has the stored ends follow (follow_days_off)."""
 
     __tablename__ = "calendar_days_off"
     # derived: a backup's restore fills it from the restored calendar, not from the archive

@@ -574,3 +574,56 @@ def _corrections_of_before(db, database_url: str) -> None:
         conn.execute(text("INSERT INTO calendar_overrides (day, working, note, created_at) VALUES "
                           "('2026-03-30', false, 'Nghỉ bù', '2026-03-01 00:00:00'), "
                           "('2026-03-28', true, 'Làm bù', '2026-03-01 00:00:00')"))
+
+
+def test_the_deadlines_ends_are_stored_for_the_rows_of_before_and_kept(database_url):
+    """a6d2f8c4e1b7: each assignment written before stores the day its deadline ends, read from the days
+    off with the office's corrections (Fri 20/02/2026, in Tết: Mon 23/02; Sun 29/03, Mon 30/03 made a day
+    off: Tue 31/03; a working day: itself; none: none), and its link copies it; the triggers keep it for a
+    row re-dated after (Sat 21/02: Mon 23/02) or written after (Sat 28/03, which the office works: itself);
+    the downgrade takes both columns and keeps the links' other copies."""
+    db = create_engine(database_url)
+    ends = ("SELECT a.deadline, a.deadline_ends, u.task_deadline_ends FROM assignments a "
+            "JOIN assignment_units u ON u.assignment_id = a.id ORDER BY a.id")
+    try:
+        _corrections_of_before(db, database_url)
+        upgrade(database_url, "f3b9d7a1c5e8")
+        with db.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, code, name, kind, is_tracking_office) "
+                              "VALUES (1, 'STC', 'Sở Tài chính', 'department', false)"))
+            insert_directive(conn)
+            for seq, deadline in enumerate(("2026-02-20", "2026-03-29", "2026-03-27", None), start=1):
+                _assignment_of_before(conn, seq, deadline)
+        upgrade(database_url)
+        with db.begin() as conn:
+            assert [tuple(str(d) if d else None for d in row) for row in conn.execute(text(ends))] == [
+                ("2026-02-20", "2026-02-23", "2026-02-23"), ("2026-03-29", "2026-03-31", "2026-03-31"),
+                ("2026-03-27",) * 3, (None, None, None)]
+            _assignment_of_before(conn, 5, "2026-03-28")
+            conn.execute(text("UPDATE assignments SET deadline = '2026-02-21' WHERE id = 4"))
+        with db.connect() as conn:
+            assert [tuple(str(d) for d in row) for row in conn.execute(text(ends))][3:] == [
+                ("2026-02-21", "2026-02-23", "2026-02-23"), ("2026-03-28",) * 3]
+        command.downgrade(alembic_config(database_url), "f3b9d7a1c5e8")
+        with db.begin() as conn:
+            assert "deadline_ends" not in {c["name"] for c in inspect(conn).get_columns("assignments")}
+            assert "task_deadline_ends" not in {c["name"] for c in inspect(conn).get_columns("assignment_units")}
+            conn.execute(text("UPDATE assignments SET deadline = '2026-04-01', progress = 'done' WHERE id = 1"))
+        with db.connect() as conn:
+            assert tuple(str(v) for v in conn.execute(text(
+                "SELECT task_deadline, task_progress FROM assignment_units WHERE assignment_id = 1")).one()) == \
+                ("2026-04-01", "done")
+    finally:
+        db.dispose()
+
+
+def _assignment_of_before(conn, seq: int, deadline: str | None) -> None:
+    """Assignment `seq` of directive 1, led by unit 1, due `deadline`, with its lead link."""
+    conn.execute(text("INSERT INTO assignments (id, directive_id, seq, content, deadline_kind, deadline, "
+                      "requires_report, urgency, secret, progress, status, assigned_on, created_at) "
+                      "VALUES (:seq, 1, :seq, 'Đẩy nhanh', "
+                      ":kind, :deadline, false, 'normal', false, 'not_started', 'open', '2026-02-12', "
+                      "'2026-02-12 09:00:00')"), {"seq": seq, "deadline": deadline,
+                                                  "kind": "dated" if deadline else "open"})
+    conn.execute(text("INSERT INTO assignment_units (assignment_id, unit_id, role) VALUES (:seq, 1, 'lead')"),
+                 {"seq": seq})

@@ -1,6 +1,7 @@
 """The outcome rule's two forms agree: for assignments inserted into the real database, the SQL
-CASE (and the filters and report buckets built on it) gives each one the outcome the Python
-form gives it, as of any day. Every combination of the rule's inputs first, then Hypothesis."""
+CASE (and the filters and report buckets built on it, over the assignments and over their links'
+copies) gives each one the outcome the Python form gives it, as of any day. Every combination of the
+rule's inputs first, then Hypothesis."""
 from __future__ import annotations
 
 import itertools
@@ -9,12 +10,21 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, null, select, text
 from sqlalchemy.orm import aliased
 
 from engine import clock
 from engine.clock import ManualClock
-from engine.directives.models import PROGRESS, Assignment, AssignmentStatus, DeadlineKind, Directive, LinkCopy
+from engine.directives.models import (
+    PROGRESS,
+    Assignment,
+    AssignmentStatus,
+    AssignmentUnit,
+    DeadlineKind,
+    Directive,
+    LinkCopy,
+)
+from engine.org.models import Unit
 from engine.outcomes import (
     BUCKETS,
     Outcome,
@@ -26,10 +36,12 @@ from engine.outcomes import (
     outcome_case,
     outcome_is,
     outcome_of,
+    outcome_on,
     owes_first_report,
     progress_case,
 )
 from engine.working_days import WorkingCalendar
+from engine.working_days.models import CalendarOverride
 from engine.working_days.service import remove_override, set_override
 from tests.conftest import fresh_database_url, make_engine
 
@@ -42,14 +54,15 @@ INPUTS = ("progress", "status", "deadline_kind", "deadline", "completed_on", "cl
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    """An empty schema, and the id of one directive the generated assignments belong to."""
+    """An empty schema, and the id of one directive the generated assignments belong to (each led by
+    Sở Tài chính, whose link copies its columns)."""
     with fresh_database_url(tmp_path_factory.mktemp("outcomes")) as url:
         engine = make_engine(url, ManualClock(NOW))
         with engine.db.session() as session:
             directive = Directive(ruleset="dak-lak", doc_type="CV", number="1", symbol="1/UBND-VP",
                                   summary="Về việc thử quy tắc", issuer="UBND tỉnh", issued_on=D,
                                   urgency="normal", tracked=True, status="assigned", created_at=NOW, extra={})
-            session.add(directive)
+            session.add_all([directive, Unit(code="STC", name="Sở Tài chính", kind="department")])
             session.flush()
             directive_id = directive.id
         yield engine, directive_id
@@ -61,31 +74,55 @@ def _rows(directive_id: int, combos) -> list[dict]:
             for combo in combos]
 
 
+def insert_rows(session, rows: list[dict]) -> None:
+    """`rows` in place of the assignments there were, each with its lead unit's link."""
+    session.execute(delete(AssignmentUnit))
+    session.execute(delete(Assignment))
+    if rows:  # an empty list would insert one row of defaults
+        session.execute(insert(Assignment), rows)
+    session.execute(text("INSERT INTO assignment_units (assignment_id, unit_id, role) "
+                         "SELECT id, (SELECT min(id) FROM units), 'lead' FROM assignments"))
+
+
 def check_both_forms(engine, rows: list[dict], as_of: date) -> None:
     """Insert `rows`, then compare, for each, the SQL outcome, the SQL bucket and the SQL filters
     with the Python outcome; nothing stays behind."""
-    columns = [getattr(Assignment, name) for name in INPUTS]
     with engine.db.session() as session:
-        session.execute(delete(Assignment))
-        session.execute(insert(Assignment), rows)
-        calendar = WorkingCalendar.from_db(session)
-        found = session.execute(select(Assignment.id, outcome_case(as_of, calendar), bucket_case(as_of, calendar),
-                                       progress_case(as_of), *columns)).all()
-        selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of, calendar))))
-                    for o in Outcome}
-        blocked = set(session.scalars(select(Assignment.id).where(difficulties())))
+        insert_rows(session, rows)
+        assert compare_forms(session, as_of) == len(rows)
         session.rollback()
-    assert len(found) == len(rows)
+
+
+def compare_forms(session, as_of: date) -> int:
+    """Compare both forms over the assignments stored (the buckets over their links' copies too, and the
+    outcome when as of today); returns how many were compared."""
+    columns = [getattr(Assignment, name) for name in INPUTS]
+    calendar = WorkingCalendar.from_db(session)
+    found = session.execute(select(Assignment.id, outcome_case(as_of, calendar), bucket_case(as_of, calendar),
+                                   progress_case(as_of), *columns)).all()
+    selected = {o: set(session.scalars(select(Assignment.id).where(outcome_is(o, as_of, calendar))))
+                for o in Outcome}
+    blocked = set(session.scalars(select(Assignment.id).where(difficulties())))
+    today = as_of >= clock.today()
+    on_links = {link: (sql_bucket, sql_outcome) for link, sql_bucket, sql_outcome in session.execute(
+        select(LinkCopy.id, bucket_case(as_of, calendar, LinkCopy),
+               outcome_case(as_of, calendar, a=LinkCopy) if today else null()).select_from(AssignmentUnit))}
+    links = {o: set(session.scalars(select(LinkCopy.id).select_from(AssignmentUnit)
+                                    .where(outcome_is(o, as_of, calendar, LinkCopy))))
+             for o in Outcome if today or o in BUCKETS}
     for assignment_id, sql_outcome, sql_bucket, progress, *values in found:
         inputs = dict(zip(INPUTS, values, strict=True))
         # the progress as of a past day comes from the reports (none here): progress_case's
         python = outcome_of(Assignment(**inputs), as_of, progress, calendar)
         assert (assignment_id in blocked) == meets_difficulties(Assignment(**inputs)), inputs
         assert sql_outcome == python, (inputs, as_of)
-        assert sql_bucket == (bucket(python) if python else None), (inputs, as_of)
+        assert sql_bucket == on_links[assignment_id][0] == (bucket(python) if python else None), (inputs, as_of)
+        assert on_links[assignment_id][1] == (python if today else None), (inputs, as_of)
         for outcome, ids in selected.items():
             takes = python is not None and outcome in (python, bucket(python))
-            assert (assignment_id in ids) == takes, (inputs, as_of, outcome)
+            assert (assignment_id in ids) == takes == (assignment_id in links.get(outcome, ids)), \
+                (inputs, as_of, outcome)
+    return len(found)
 
 
 def test_every_combination_as_of_one_day(db):
@@ -151,6 +188,78 @@ def test_a_correction_to_the_calendar_moves_done_late_in_both_forms(db):
     assert outcome_of(Assignment(**rows[0]), D, calendar=WorkingCalendar()) is Outcome.DONE_LATE
 
 
+def test_the_rows_stored_follow_a_correction_made_after_them(db):
+    """The office makes Mon 30/03/2026 a day off after the tasks were written: one due Sun 29/03 and done
+    Tue 31/03 turns on time in both forms, over the assignments and the links' copies alike, and late
+    again when the correction is removed; one due Fri 27/03 and done 31/03 stays late throughout."""
+    engine, directive_id = db
+    rows = _rows(directive_id, [("done", AssignmentStatus.CLOSED, DeadlineKind.DATED, day, D, None)
+                                for day in (SUNDAY, SUNDAY - timedelta(days=2))])
+    with engine.db.session() as session:
+        insert_rows(session, rows)
+    monday = date(2026, 3, 30)
+    try:
+        for correct, late in ((lambda: set_override(engine, monday, False, "Nghỉ bù", refresh=False), 1),
+                              (lambda: remove_override(engine, monday, refresh=False), 2)):
+            correct()
+            with engine.db.reading() as session:
+                assert compare_forms(session, D) == 2
+                assert session.scalar(select(func.count()).where(
+                    outcome_is(Outcome.DONE_LATE, D, WorkingCalendar.from_db(session)))) == late
+    finally:
+        remove_override(engine, monday, refresh=False)
+        with engine.db.session() as session:
+            insert_rows(session, [])
+
+
+def test_a_correction_moves_the_stored_ends_in_its_own_transaction(db):
+    """The ends the SQL form reads change with the correction, in the transaction that saves it: read
+    within it, the task due Sun 29/03 and done Tue 31/03 is on time; rolled back, late again."""
+    engine, directive_id = db
+    rows = _rows(directive_id, [("done", AssignmentStatus.CLOSED, DeadlineKind.DATED, SUNDAY, D, None)])
+    with engine.db.session() as session:
+        insert_rows(session, rows)
+        session.commit()
+        try:
+            session.add(CalendarOverride(day=date(2026, 3, 30), working=False, note="Nghỉ bù", created_at=NOW))
+            session.flush()
+            assert compare_forms(session, D) == 1
+            assert session.scalar(select(LinkCopy.deadline_ends).select_from(AssignmentUnit)) == D
+            session.rollback()
+            assert compare_forms(session, D) == 1
+            assert session.scalar(select(LinkCopy.deadline_ends).select_from(AssignmentUnit)) == date(2026, 3, 30)
+        finally:
+            session.rollback()
+            insert_rows(session, [])
+            session.commit()
+
+
+def test_done_late_compares_two_columns_of_the_row():
+    """The SQL form of done late reads the day the deadline ends off the row (and the links' copies),
+    not the calendar's days off per row: the reports' statements name no calendar table."""
+    for columns in (Assignment, LinkCopy):
+        statement = str(select(bucket_case(D, WorkingCalendar(), columns)).compile())
+        assert "calendar_days_off" not in statement and "deadline_ends" in statement, statement
+
+
+def test_the_stored_end_is_the_python_form_s_for_every_day_of_the_calendar(db):
+    """For a deadline on each day of 2015–2040 (every day off among them, with its Tết and swapped days),
+    the end the database stores on insert is WorkingCalendar.effective_deadline's, as outcome_on reads it."""
+    engine, directive_id = db
+    first = date(2015, 1, 1)
+    days = [first + timedelta(days=n) for n in range((date(2041, 1, 1) - first).days)]
+    with engine.db.session() as session:
+        insert_rows(session, _rows(directive_id, [("done", AssignmentStatus.OPEN, DeadlineKind.DATED, day, day, None)
+                                                  for day in days]))
+        stored = dict(session.execute(select(Assignment.deadline, Assignment.deadline_ends)).all())
+        session.rollback()
+    calendar = WorkingCalendar()
+    assert stored == {day: calendar.effective_deadline(day) for day in days}
+    tet = date(2026, 2, 20)
+    assert stored[tet] == date(2026, 2, 23)
+    assert outcome_on(tet, stored[tet], stored[tet], calendar=calendar) is Outcome.DONE_ON_TIME
+
+
 WINDOW = st.dates(min_value=D - timedelta(days=3), max_value=D + timedelta(days=3))  # small: days often equal
 ASSIGNMENT = st.tuples(st.sampled_from(PROGRESS), st.sampled_from(STATUSES), st.sampled_from(KINDS),
                        st.none() | WINDOW, st.none() | WINDOW, st.none() | WINDOW)
@@ -192,8 +301,7 @@ def test_late_on_the_first_report_only_while_owed_past_its_day_and_only_today(db
              "completed_on": done, "first_update_due": due} for status, done, due in combos]
     for as_of in (D, D - timedelta(1)):
         with engine.db.session() as session:
-            session.execute(delete(Assignment))
-            session.execute(insert(Assignment), rows)
+            insert_rows(session, rows)
             late = set(session.scalars(select(Assignment.id).where(owes_first_report(as_of))))
             python = {a.id for a in session.scalars(select(Assignment)) if first_report_late(a, as_of)}
             expected = set(session.scalars(select(Assignment.id).where(
