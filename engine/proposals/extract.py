@@ -537,6 +537,9 @@ _TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
                              r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
+# A letter's part for every body it is sent to, its "-" items each a task of the addressees, as the units' own
+# headings below give theirs: "1. Trách nhiệm chung của các cơ quan, đơn vị", "Nhiệm vụ chung:"
+_GENERAL_DUTIES = re.compile(r"^(?:trach nhiem|nhiem vu) chung(?: cua (?:cac )?co quan, don vi(?: lien quan)?)?:?$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are; also with the
 # bodies it works with: "Sở Y tế … có trách nhiệm chủ trì, phối hợp với Sở Nội vụ và … thực hiện:"
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$"
@@ -1007,6 +1010,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(_clause(sentence.text, matcher).mentioned_units()))
             matcher = matcher.addressed(addressed)
+        if addressed and sentence.opens_item and _GENERAL_DUTIES.match(folded):
+            heading, after_duty = _Heading(list(addressed), sentence.rank, heading), False
+            continue
         if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue
