@@ -389,6 +389,8 @@ _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # (those the unit itself directs: its duty)
 _UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"),
                 ("cac", "co", "quan", ",", "don", "vi", "thuoc"))   # "Các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"
+# words from "giữa" to the colon of the bodies it lists, the colon counted: "giữa các cơ quan, đơn vị:"
+_BETWEEN_REACH = 8
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -2402,7 +2404,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or (before[-1] == "," and before[:2] == _PERIOD_FROM and _PERIOD_TO in before)
-            or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …" — not the bodies "giữa" lists
+            # ("Tăng cường phối hợp giữa các cơ quan: Sở X, Sở Y …": whom the duty is between)
+            or (before[-1] == ":" and "giua" not in before[-_BETWEEN_REACH:])
             or _after_case(before, words[mention.end:]))
 
 

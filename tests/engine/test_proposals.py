@@ -4772,3 +4772,16 @@ def test_answering_for_a_field_of_work_is_no_task(sentence):
     and what to do should a breach arise — nothing the office can urge; a duty after it stays one."""
     assert propose(sentence, UNITS, TODAY).proposals == []
     assert one(sentence.rstrip(".") + "; rà soát các chợ tạm trước ngày 30/3/2026.").deadline.due == date(2026, 3, 30)
+
+
+@pytest.mark.parametrize("item", [
+    "Tăng cường phối hợp giữa các cơ quan: Sở Xây dựng, Sở Nông nghiệp và Môi trường và UBND xã Cát Tiên trong công "
+    "tác kiểm tra chợ.",
+    "Phối hợp chặt chẽ giữa các cơ quan, đơn vị: Sở Xây dựng, UBND xã Cát Tiên trong công tác kiểm tra chợ.",
+    "Tăng cường phối hợp giữa Sở Xây dựng và UBND xã Cát Tiên trong công tác kiểm tra chợ.",
+])
+def test_the_bodies_listed_after_between_are_whom_the_item_works_with(item):
+    """"- Tăng cường phối hợp giữa các cơ quan: Sở Nông nghiệp và Môi trường, Sở Công Thương, … và chính quyền địa
+    phương …" (heldout115's Lào Cai 5973): the colon lists the bodies "giữa" names — whom the heading's units work
+    with, not the item's subject."""
+    assert one(f"2. Sở Tài chính\n- {item}\n").lead_units == ["STC"]
