@@ -357,6 +357,17 @@ def holders(session: Session, role: str, unit_id: int | None = None) -> list[Use
     return list(found.values())
 
 
+def receiving_units(session: Session) -> Select:
+    """SELECT of the ids of the units whose tasks reach someone today: those where an account in force holds a unit
+    role (UNIT_STAFF, who find a unit's tasks in their inbox and do them: `act_clause`), the units below them and
+    the units reorganised into those (`units_in_scope`: a ward's officer receives its sections' tasks and its pre-2025
+    communes'). A task given to any other unit waits unseen by anyone of it until such an account is made there,
+    which then finds it as the unit's staff would have (engine.directives.reach)."""
+    staffed = {user.unit_id for role in UNIT_STAFF for user in org.users_with_role(session, role)
+               if account_in_force(user)}
+    return org.carried_select(sorted(staffed))
+
+
 def unit_staff(session: Session, unit_id: int) -> list[User]:
     return [user for role in UNIT_STAFF for user in holders(session, role, unit_id)]
 
