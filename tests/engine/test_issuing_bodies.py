@@ -137,6 +137,16 @@ def test_a_ward_s_chairman_reads_the_province_s_tasks_to_his_ward_and_acts_on_no
             act()
 
 
+def test_a_ward_s_chairman_reads_no_secret_task_of_the_province_where_the_ruleset_does_not_name_the_leader(
+        bodies, monkeypatch):
+    """The province's secret task to the ward is read by the ward's Chairman only where [secrecy] visible_to names
+    the leader (Quỳnh Nhai does): without it, he reads the province's other tasks to the ward, not that one."""
+    engine, users, ids = bodies
+    ids["PS"] = _register(engine, "PS", "xa-a", users["office_head@province"], secrecy="confidential")
+    monkeypatch.setattr(permissions, "_secret_rulesets", lambda session, user: [])
+    assert _seen(engine, users["leader@a"], {"P": ids["P"], "PS": ids["PS"]}) == {"P"}
+
+
 def test_a_directive_is_its_registering_office_s_body_s(bodies):
     engine, _users, ids = bodies
     with engine.db.session() as s:
