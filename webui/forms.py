@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from engine import clock
-from engine.directives import attachments
+from engine.directives import attachments, reach
 from engine.forms import MULTI_VALUED, UNIT_TYPES, FormDefinition, FormValidationError, Message
 from engine.org import permissions
 from engine.org.models import Unit, User
@@ -96,6 +96,12 @@ def unit_choices(session: Session, within: Collection[int] | None = None) -> lis
     for root in roots:
         walk(root, 0)
     return out
+
+
+def unreached_choices(session: Session, offered: list[Choice]) -> set[str]:
+    """The codes of the `offered` units whose tasks reach nobody today (engine.directives.reach): a form giving tasks
+    marks them and names the chosen ones before the office confirms."""
+    return {unit.code for unit in reach.unreached_named(session, (choice.value for choice in offered))}
 
 
 def former_units(session: Session, within: Collection[int] | None = None) -> dict[str, dict[str, str]]:

@@ -8,10 +8,10 @@ Three kinds of rule:
   units below it and the units reorganised into those (`units_in_scope`, `acts_for_unit`);
 - by body (cơ quan): a directive is its issuing body's (the province, or a commune marked an
   issuing body: org.body_of). Organisation-wide roles see, count and are told of their own body's
-  directives only (`issued_clause`); a unit sees what it does, whoever issued it; a commune's office
-  names its own units only, in directives, ad-hoc reports, inspections and the secret register
-  (`units_outside`), and a process about no directive names a body other than the home body
-  (`other_than_home`);
+  directives only (`issued_clause`), a commune's leader reading besides what its units do (`led_units`); a
+  unit sees what it does, whoever issued it; a commune's office names its own units only, in directives, ad-hoc
+  reports, inspections and the secret register (`units_outside`), and a process about no directive names a body
+  other than the home body (`other_than_home`);
 - on records (directives, assignments, work items): an SQL clause that filters lists
   (`see_clause`, `act_clause`, `unit_items_clause`) and a check for one record that runs the
   same clause on that row (`may_see`; `may_act` checks role and unit in Python and the record
@@ -358,6 +358,17 @@ def holders(session: Session, role: str, unit_id: int | None = None) -> list[Use
     return list(found.values())
 
 
+def receiving_units(session: Session) -> Select:
+    """SELECT of the ids of the units whose tasks reach someone today: those where an account in force holds a unit
+    role (UNIT_STAFF, who find a unit's tasks in their inbox and do them: `act_clause`), the units below them and
+    the units reorganised into those (`units_in_scope`: a ward's officer receives its sections' tasks and its pre-2025
+    communes'). A task given to any other unit waits unseen by anyone of it until such an account is made there,
+    which then finds it as the unit's staff would have (engine.directives.reach)."""
+    staffed = {user.unit_id for role in UNIT_STAFF for user in org.users_with_role(session, role)
+               if account_in_force(user)}
+    return org.carried_select(sorted(staffed))
+
+
 def unit_staff(session: Session, unit_id: int) -> list[User]:
     return [user for role in UNIT_STAFF for user in holders(session, role, unit_id)]
 
@@ -572,7 +583,8 @@ def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool 
     """SQL: the records of `kind` (DIRECTIVE, ASSIGNMENT) that `user` may see. A unit sees what it
     leads or coordinates (in its sub-tree), secret or not; an organisation-wide role sees what
     is not secret, and a secret one when its ruleset's visible_to names one of its roles or
-    when it handles that record in person. A directive is seen with any of its assignments.
+    when it handles that record in person, and beyond its body's records what `_seen_beyond_body` adds.
+    A directive is seen with any of its assignments.
     `scope_embedded`: the unit's sub-tree is a subquery, not read first (a check of one record:
     one statement instead of two; a list keeps the ids, which the planner counts)."""
     record = _record(kind)
@@ -580,21 +592,53 @@ def see_clause(session: Session, user: User, kind: str, *, scope_embedded: bool 
     if units is not None:
         return record.id.in_(record.ids_done_by(units))
     bodys = _body_see_clause(session, user, kind)
-    if not holds_office_and_unit_roles(user):
-        return bodys
-    # An office role held with a unit role (a ward's office officer who also receives the province's tasks to
-    # the ward; its Chairman, who heads it): the unit role sees what the unit does, whoever issued it.
-    own = org.carried_select([user.unit_id]) if scope_embedded else org.carried_ids(session, user.unit_id)
-    return or_(bodys, record.id.in_(record.ids_done_by(own)))
+    beyond = _seen_beyond_body(session, user, kind, scope_embedded)
+    return bodys if beyond is None else or_(bodys, beyond)
+
+
+def _seen_beyond_body(session: Session, user: User, kind: str, scope_embedded: bool) -> ColumnElement[bool] | None:
+    """SQL: the records of `kind` another body gave that an organisation-wide role of `user` sees, read-only
+    (`acts_as_office_on`); None for none. Held with a unit role (a ward's office officer who also receives the
+    province's tasks to the ward; its Chairman, who heads it), the unit role sees what the unit does, whoever
+    issued it, secret or not. The leader of a body other than the home body (a ward's or commune's Chairman)
+    sees what the body's units do (`led_units`), under the secrecy rule of his body's own records."""
+    record = _record(kind)
+    if holds_office_and_unit_roles(user):
+        own = org.carried_select([user.unit_id]) if scope_embedded else org.carried_ids(session, user.unit_id)
+        return record.id.in_(record.ids_done_by(own))
+    led = led_units(session, user, scope_embedded)
+    if led is None:
+        return None
+    return and_(record.id.in_(record.ids_done_by(led)), _secrecy_clause(session, user, kind))
+
+
+def led_units(session: Session, user: User, scope_embedded: bool = False) -> Select | set[int] | None:
+    """The units whose tasks from another body the leader role of `user` reads: those of his body (its unit, the
+    units below and those reorganised into them) when the body is not the home body — the Chairman of a ward or
+    commune, who heads its People's Committee, checks how it carries out the tasks the level above gives it and
+    answers for their results (Quỳnh Nhai Đ.9 k.3, Đ.20 k.2; Đắk Lắk Đ.8 k.1c: the district Chairman answers to
+    the province; NĐ 39/2022: each task has one accountable lead, the ward, whose head he is). He only reads them:
+    the ward's staff do them, the issuing body's office tracks and urges them. None otherwise: the home body's
+    leader gives every task himself, and no other body gives its units any."""
+    if not user.has_role(LEADER) or user.unit_id is None:
+        return None
+    body = users_body(session, user)
+    if not other_than_home(session, body):
+        return None
+    return org.carried_select([body.id]) if scope_embedded else org.carried_ids(session, body.id)
 
 
 def _body_see_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
     """SQL: the records of `kind` an organisation-wide role of `user` sees: its body's, a secret one when its
     ruleset's visible_to names one of the user's roles or the user handles it in person."""
+    return and_(_issued_by_body(session, users_body(session, user), kind), _secrecy_clause(session, user, kind))
+
+
+def _secrecy_clause(session: Session, user: User, kind: str) -> ColumnElement[bool]:
+    """SQL: the records of `kind` not secret, or secret and readable by an organisation-wide role of `user`: its
+    ruleset's visible_to names one of the user's roles, or the user handles it in person."""
     record = _record(kind)
-    return and_(_issued_by_body(session, users_body(session, user), kind),
-                or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)),
-                    record.handled_by(user.id)))
+    return or_(not_(record.secret), record.ruleset.in_(_secret_rulesets(session, user)), record.handled_by(user.id))
 
 
 def holds_office_and_unit_roles(user: User) -> bool:
@@ -605,10 +649,10 @@ def holds_office_and_unit_roles(user: User) -> bool:
 
 def acts_as_office_on(session: Session, user: User, kind: str, record_id: int | None) -> bool:
     """Whether `user`'s organisation-wide roles act on the record of `kind` — urge, ask for an explanation,
-    adjust, withdraw, edit, do its office's or leader's steps —, which `user` sees: its body's. Held with a unit
-    role, a record seen through the unit only (the province's task to the ward of its office officer) is the
-    unit's to do, not the user's to urge, adjust or edit."""
-    if not holds_office_and_unit_roles(user):
+    adjust, withdraw, edit, do its office's or leader's steps —, which `user` sees: its body's. A record seen
+    beyond the body (`_seen_beyond_body`: the province's task to the ward of its office officer or of its
+    Chairman) is the unit's to do, not the user's to urge, adjust or edit."""
+    if not holds_office_and_unit_roles(user) and led_units(session, user) is None:
         return True
     record = _record(kind)
     return record_id is not None and session.scalar(select(record.id).where(

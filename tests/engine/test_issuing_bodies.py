@@ -85,7 +85,8 @@ def _seen(engine, user: User, ids: dict[str, int]) -> set[str]:
 
 EXPECTED = {
     **{f"{role}@province": {"P"} for role in ORG_WIDE},
-    "clerk@a": {"A"}, "office_head@a": {"A", "S"}, "leader@a": {"A", "S"}, "inspector@a": {"A"},
+    # the ward's leader (its Chairman) reads the province's task to his ward too: permissions.led_units
+    "clerk@a": {"A"}, "office_head@a": {"A", "S"}, "leader@a": {"P", "A", "S"}, "inspector@a": {"A"},
     "system_admin@a": {"A"},
     **{f"{role}@b": set() for role in ORG_WIDE},
     "stc": set(), "xa_a": {"P", "A", "S"}, "xa_a_head": {"P", "A", "S"}, "kt_a": {"A", "S"},
@@ -99,6 +100,51 @@ def test_each_role_of_each_body_sees_its_bodys_directives_and_its_units_tasks(bo
         for name, user in users.items():
             listed = set(s.scalars(select(Directive.id).where(permissions.see_clause(s, user, permissions.DIRECTIVE))))
             assert listed == {ids[n] for n in EXPECTED[name]}, name
+
+
+def test_a_ward_s_chairman_reads_the_province_s_tasks_to_his_ward_and_acts_on_none_of_them(bodies):
+    """The ward's leader alone (its Chairman, the body's leader) answers for what the ward does of the tasks the
+    province gives it (Quỳnh Nhai Đ.9 k.3, Đ.20 k.2): he reads them — a secret one when the ruleset's visible_to
+    names the leader (Quỳnh Nhai does) —, lists and pages alike, but neither urges, questions, adjusts, withdraws
+    nor edits them, nor does the province's office's or leader's steps on them: the province's office tracks
+    them. Another ward's leader reads none of them, the ward's office head (no unit role) none either."""
+    engine, users, ids = bodies
+    ids["PS"] = _register(engine, "PS", "xa-a-kt", users["office_head@province"], secrecy="confidential")
+    ids["PB"] = _register(engine, "PB", "xa-b", users["clerk@province"])
+    seen = {name: _seen(engine, users[name], ids) for name in ("leader@a", "leader@b", "office_head@a")}
+    assert seen == {"leader@a": {"P", "PS", "A", "S"}, "leader@b": {"PB"}, "office_head@a": {"A", "S"}}
+    leader = users["leader@a"]
+    with engine.db.session() as s:
+        listed = set(s.scalars(select(Assignment.directive_id).where(
+            permissions.see_clause(s, leader, permissions.ASSIGNMENT))))
+        assert listed == {ids[n] for n in ("P", "PS", "A", "S")}
+        task = s.scalars(select(Assignment).where(Assignment.directive_id == ids["P"])).one()
+        own = s.scalars(select(Assignment).where(Assignment.directive_id == ids["A"])).one()
+        assert not permissions.acts_as_office_on(s, leader, permissions.ASSIGNMENT, task.id)
+        assert permissions.acts_as_office_on(s, leader, permissions.ASSIGNMENT, own.id)
+        province_step = SimpleNamespace(role="leader", unit_id=org.unit_by_code(s, "UBND").id, directive_id=ids["P"],
+                                        assignment_id=task.id, completed_by=None, performers=None)
+        assert not permissions.may_act(s, leader, province_step)
+        waiting = set(s.scalars(select(WorkItem.id).where(WorkItem.status == "ready", permissions.act_clause(
+            s, leader, role=WorkItem.role, unit_id=WorkItem.unit_id, directive_id=WorkItem.directive_id,
+            assignment_id=WorkItem.assignment_id, performers=WorkItem.performers))))
+        assert set(s.scalars(select(WorkItem.directive_id).where(WorkItem.id.in_(waiting)))) <= {ids["A"], ids["S"]}
+    for act in (lambda: manual.urge(engine, task.id, "Khẩn trương", leader),
+                lambda: extensions.request_explanation(engine, task.id, "Vì sao chậm?", leader),
+                lambda: changes.withdraw(engine, task.id, "Không cần", leader, "Chủ tịch"),
+                lambda: changes.adjust(engine, task.id, {"new_content": "Việc khác"}, leader, "Chủ tịch")):
+        with pytest.raises(Forbidden):
+            act()
+
+
+def test_a_ward_s_chairman_reads_no_secret_task_of_the_province_where_the_ruleset_does_not_name_the_leader(
+        bodies, monkeypatch):
+    """The province's secret task to the ward is read by the ward's Chairman only where [secrecy] visible_to names
+    the leader (Quỳnh Nhai does): without it, he reads the province's other tasks to the ward, not that one."""
+    engine, users, ids = bodies
+    ids["PS"] = _register(engine, "PS", "xa-a", users["office_head@province"], secrecy="confidential")
+    monkeypatch.setattr(permissions, "_secret_rulesets", lambda session, user: [])
+    assert _seen(engine, users["leader@a"], {"P": ids["P"], "PS": ids["PS"]}) == {"P"}
 
 
 def test_a_directive_is_its_registering_office_s_body_s(bodies):

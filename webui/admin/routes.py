@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine import clock
 from engine import forms as engine_forms
 from engine.api_tokens import service as tokens
+from engine.directives import reach
 from engine.errors import EngineError
 from engine.instances import queries as instance_queries
 from engine.org import accounts, permissions, seed, signin
@@ -154,8 +155,9 @@ def organisation():
             select(Unit).where(Unit.kind == "province", Unit.valid_to.is_(None)).order_by(Unit.name))]
         bodies = session.scalars(select(Unit.name).where(Unit.is_issuing_body.is_(True)).order_by(Unit.name)).all()
         fallen = permissions.fallen_through(session)
+        unreached = reach.unreached_work(session)
     return render_template("admin/organisation.html", provinces=seed.provinces(), seeded=seeded,
-                           bodies=bodies, fallen=fallen), status
+                           bodies=bodies, fallen=fallen, unreached=unreached), status
 
 
 @blueprint.post("/organisation/issuing-body")

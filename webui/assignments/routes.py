@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from engine import clock
 from engine import forms as engine_forms
 from engine.audit.models import AuditEntry
-from engine.directives import attachments, changes, extensions, raised, subassign
+from engine.directives import attachments, changes, extensions, raised, reach, subassign
 from engine.directives import service as directives
 from engine.directives.models import (
     ENDED,
@@ -110,6 +110,7 @@ def index():
         directive = session.get(Directive, q.directive_id) if permissions.may_see(
             session, current_user(), permissions.DIRECTIVE, q.directive_id) else None
         settings = ruleset_settings(session)
+        unreached = reach.unreached_leads(session, page.rows)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     any_outcome = {k: v for k, v in args.items() if k != "outcome"}
     return render_template("assignments/index.html", page=page, q=q, units=units, urgencies=URGENCIES,
@@ -117,7 +118,7 @@ def index():
                            sorts=SORT_LABELS, args=args, any_outcome=any_outcome,
                            directive=directive, blocked_filter=directives.has_blocked_status(settings),
                            late_first_filter=directives.asks_first_report(settings),
-                           origins=directives.origin_labels(settings))
+                           origins=directives.origin_labels(settings), unreached=unreached)
 
 
 @blueprint.get("/assignments/export.xlsx")

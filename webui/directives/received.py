@@ -44,7 +44,8 @@ def received_register(received_id: int):
     eng = engine()
     with eng.db.reading() as session:
         row = _waiting(session, received_id)
-        choices = {"unit": forms.unit_choices(session)}
+        offered = forms.unit_choices(session)
+        choices = {"unit": offered, "unreached": forms.unreached_choices(session, offered)}
         files = received.attachments(row)
         replacing = received.replaced_directive(session, row)
         # Read the document (OCR may take a while) only to propose, not again on submitting.

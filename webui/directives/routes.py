@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine import forms as engine_forms
-from engine.directives import changes, documents
+from engine.directives import changes, documents, reach
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES, Directive
 from engine.errors import EngineError, NotFound
@@ -66,8 +66,9 @@ def new():
         compiled = eng.compiled(eng.current_bundle(session))
         header_form = compiled.forms[directives.HEADER_FORM]
         units = permissions.body_units(session, permissions.users_body(session, current_user()))
-        choices = {**forms.choices_for(session, header_form), "unit": forms.unit_choices(session, units),
-                   "former": forms.former_units(session, units)}
+        offered = forms.unit_choices(session, units)
+        choices = {**forms.choices_for(session, header_form), "unit": offered,
+                   "former": forms.former_units(session, units), "unreached": forms.unreached_choices(session, offered)}
     upstream_label = directives.upstream_deadline_label(compiled.settings)
     values, rows, errors, refusal = {}, [{}], {}, None
     if request.method == "POST":
@@ -152,7 +153,10 @@ def detail(directive_id: int):
         files = documents.listed(session, info.directive)
         my_items = [i for i in info.work_items if inbox.visible_work_item(session, user, i.id) is not None]
         as_office = permissions.acts_as_office_on(session, user, permissions.DIRECTIVE, directive_id)
+        named = [row.lead_unit for row in info.rows] + [unit for units in info.coordinating.values() for unit in units]
+        unreached = reach.unreached_units(session, {unit.id for unit in named if unit is not None})
     return render_template("directives/detail.html", info=info, labels=labels, choice_words=choice_words,
+                           unreached=unreached,
                            history_lines=history,
                            raw_history=permissions.may_administer_users(user), files=files, my_items=my_items,
                            may_edit=permissions.may_edit_directives(user) and as_office,
@@ -214,7 +218,9 @@ def add_assignments(directive_id: int):
             abort(404)
         directive = session.get(Directive, directive_id)
         units = permissions.body_units(session, permissions.record_body(session, directive_id))
-        choices = {"unit": forms.unit_choices(session, units), "former": forms.former_units(session, units)}
+        offered = forms.unit_choices(session, units)
+        choices = {"unit": offered, "former": forms.former_units(session, units),
+                   "unreached": forms.unreached_choices(session, offered)}
     rows, errors, refusal = [{}], {}, None
     if request.method == "POST":
         rows = read_assignments(request.form) or [{}]

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from engine import clock
+from engine.directives import reach
 from engine.directives import service as directives
 from engine.directives.models import URGENCIES
 from engine.errors import EngineError
@@ -54,8 +55,10 @@ def today():
         # a ruleset without the first report's days says nothing of it, unless some are owed of a former version
         late_first_shown = directives.asks_first_report(ruleset_settings(session)) or late_first.total > 0
         held = held_rows(session, user)
+        unreached = reach.unreached_leads(session, overdue.rows, late_first.rows)
     return render_template("inbox/today.html", registered=registered, overdue=overdue, late_first=late_first,
-                           late_first_shown=late_first_shown, waiting=waiting, today=clock.today(), held=held)
+                           late_first_shown=late_first_shown, waiting=waiting, today=clock.today(), held=held,
+                           unreached=unreached)
 
 
 @blueprint.get("/inbox")

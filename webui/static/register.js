@@ -96,6 +96,18 @@
   list.addEventListener('input', showSize);
   list.addEventListener('click', function () { setTimeout(showSize, 0); });
   showSize();
+  // The chosen units no account receives tasks in yet (data-unreached, engine.directives.reach): named before the
+  // clerk confirms, not refused — the accounts may come tomorrow, and find the unit's tasks then.
+  var unreached = document.getElementById('unreached-units');
+  function showUnreached() {
+    var names = new Set();
+    list.querySelectorAll('option[data-unreached]:checked').forEach(function (opt) { names.add(opt.dataset.unreached); });
+    unreached.textContent = unreached.dataset.label.replace('{units}', Array.from(names).join(', '));
+    unreached.hidden = names.size === 0;
+  }
+  list.addEventListener('change', showUnreached);
+  list.addEventListener('click', function () { setTimeout(showUnreached, 0); });
+  showUnreached();
   list.addEventListener('input', function (ev) {
     if (!ev.target.classList.contains('days')) return;
     var out = ev.target.closest('div').querySelector('output.preview');

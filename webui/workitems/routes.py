@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.directives import attachments, changes
+from engine.directives import attachments, changes, reach
 from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone, Conflict, NotFound
 from engine.forms import FormDefinition, FormValidationError
@@ -93,12 +93,14 @@ def _render(item_id: int, values: dict, errors: dict, refusal: str | None = None
         reports = registry.latest_reports(session, current_user(), assignment) if assignment else []
         report_files = {r.update.id: attachments.describe(session, r.update.attachments or []) for r in reports}
         subject, shown = (None, {}) if directive else _subject(session, item)
+        # the units its tasks go to that no account receives in yet: told before the office confirms
+        unreached = reach.step_unreached(eng, session, item) if item.status == "ready" else []
         # sent by someone else meanwhile: what this user typed is shown back, read as the form offers it
         typed = history.filled_in(eng, session, definition, values) if refusal and item.status != "ready" else None
     return render_template("workitems/form.html", item=item, form=definition, values=values, errors=errors,
                            choices=choices, files=files, directive=directive, assignment=assignment,
                            reports=reports, report_files=report_files, refusal=refusal, subject=subject,
-                           typed=typed, **shown), status
+                           typed=typed, unreached=unreached, **shown), status
 
 
 def _subject(session, item: WorkItem) -> tuple[tuple[str, str, str] | None, dict]:
