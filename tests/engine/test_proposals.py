@@ -266,6 +266,13 @@ def test_bare_nouns_in_a_list_of_leads_and_tiers_written_otherwise():
     assert sorted(one("UBND cấp xã tăng cường kiểm tra.").lead_units) == ["P-D", "X-C"]
 
 
+def test_a_committee_whose_tier_the_press_writes_as_its_letter_with_a_dot_leads():
+    """heldout97b's Bình Thuận 2638 as the press reports it: "… yêu cầu Sở TNMT, …, Sở NN-PTNT và UBND H.Bắc Bình rà
+    soát …" gave every unit but the district ("H." for huyện, as "Q." for quận, "P." for phường)."""
+    assert one("Yêu cầu Sở Tài chính và UBND H.An Phú rà soát hồ sơ trước ngày 15/3/2026.").lead_units == ["STC", "H-A"]
+    assert one("Chủ tịch UBND tỉnh yêu cầu UBND P.Đông Hải kiểm tra, báo cáo.").lead_units == ["P-D"]
+
+
 def test_units_opening_the_clause_after_a_list_of_others_go_on_with_that_list():
     text = ("Sở Tài chính đôn đốc các sở, ngành liên quan; UBND các huyện, thị xã khẩn trương triển khai; tổng hợp, "
             "báo cáo trước ngày 10/12/2026.")
@@ -1510,6 +1517,7 @@ def test_the_committees_of_cities_named_after_a_colon():
 def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
     found = one("Sở Xây dựng rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh trong ngày 20 tháng 11 năm 2026.")
     assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
+
 
 
 def test_a_headings_topic_before_a_colon_then_the_units_that_act():
