@@ -1519,6 +1519,17 @@ def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
     assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
 
 
+@pytest.mark.parametrize("sentence", [
+    "Yêu cầu Giám đốc Sở Tài chính trực tiếp tham dự phiên họp chất vấn cả ngày 5-3 để trả lời đại biểu.",
+    "Sở Xây dựng bố trí lực lượng trực cả ngày 05/3/2026 tại trụ sở.",
+])
+def test_a_duty_done_the_whole_of_a_day_is_due_that_day(sentence):
+    """heldout110's Hồ Chí Minh City 2008 report: "… phải trực tiếp tham dự phiên họp chất vấn cả ngày 5-12 …" (the
+    press's day and month with a dash) was read as undated; the whole of a day is done by its end, as "trong ngày"."""
+    found = one(sentence)
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 3, 5))
+
+
 
 def test_a_headings_topic_before_a_colon_then_the_units_that_act():
     text = ("1. Quyết liệt trong chỉ đạo, điều hành:\nSở Xây dựng phải phát huy vai trò nêu gương; hoàn thành "
