@@ -4742,6 +4742,18 @@ def test_a_provinces_letter_to_a_ministry_gives_the_ministry_no_task(letterhead,
     assert [p.lead_units for p in found] == leads
 
 
+def test_what_a_body_outside_the_tree_has_written_asking_is_its_request_not_a_duty():
+    """Lào Cai 3686 (heldout112): "Thứ ba, Doanh nghiệp có liên quan đã nhiều lần có văn bản gửi các cơ quan có thẩm
+    quyền (…, UBND tỉnh, Công an tỉnh, …) đề nghị hướng dẫn …", the letter's account of an enterprise's request, was
+    proposed as the province's and its police's duty; what the office asks of the same units stays a task."""
+    account = ("Thứ hai, Công ty cổ phần Minh Phát đã nhiều lần có văn bản gửi các cơ quan có thẩm quyền (Trung tâm "
+               "Đăng kiểm 2401D, UBND huyện An Phú, Sở Tài chính, Cục Đăng kiểm Việt Nam) đề nghị hướng dẫn thủ tục "
+               "nhưng vẫn chưa được giải quyết.")
+    assert propose(account, UNITS, TODAY).proposals == []
+    asked = "Yêu cầu UBND huyện An Phú, Sở Tài chính hướng dẫn thủ tục cho doanh nghiệp trước ngày 15/3/2026."
+    assert [p.lead_units for p in propose(account + "\n" + asked, UNITS, TODAY).proposals] == [["H-A", "STC"]]
+
+
 @pytest.mark.parametrize("sentence", [
     "UBND huyện An Phú trân trọng đề nghị Sở Xây dựng quan tâm, sớm xem xét, giải quyết./.",
     "Đề nghị Sở Tài chính quan tâm, phối hợp giải quyết.",
