@@ -273,6 +273,19 @@ def test_a_committee_whose_tier_the_press_writes_as_its_letter_with_a_dot_leads(
     assert one("Chủ tịch UBND tỉnh yêu cầu UBND P.Đông Hải kiểm tra, báo cáo.").lead_units == ["P-D"]
 
 
+@pytest.mark.parametrize("written", [
+    "Ban Quản lý Khu công nghệ cao và các khu công nghiệp",   # "các" moved, as Đà Nẵng names its own board
+    "Ban Quản lý khu công nghệ cao và khu công nghiệp",        # … or dropped
+])
+def test_a_name_with_its_cac_moved_or_dropped_is_the_unit(written):
+    """Đà Nẵng 1188 as reported (heldout102): "… giao Sở Nội vụ; Ban Quản lý Khu công nghệ cao và các khu công nghiệp;
+    …" gave the department alone, the tree naming the board "Ban Quản lý các khu công nghệ cao và khu công nghiệp"."""
+    units = UnitMatcher([UnitRef("SNV", "Sở Nội vụ", "department"),
+                         UnitRef("BQL", "Ban Quản lý các khu công nghệ cao và khu công nghiệp", "agency")])
+    found = one(f"Chủ tịch UBND thành phố giao Sở Nội vụ; {written} thông báo trước ngày 15/3/2026.", units=units)
+    assert found.lead_units == ["SNV", "BQL"]
+
+
 def test_units_opening_the_clause_after_a_list_of_others_go_on_with_that_list():
     text = ("Sở Tài chính đôn đốc các sở, ngành liên quan; UBND các huyện, thị xã khẩn trương triển khai; tổng hợp, "
             "báo cáo trước ngày 10/12/2026.")
