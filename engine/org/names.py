@@ -50,6 +50,10 @@ for _short, _long in sorted(((phrase(k), phrase(v)) for k, v in _ABBREVIATIONS.i
 # "TT" is "thị trấn" (a township, a tier before 2025) only after "UBND" and before a place's name: "UBND TT Diêu Trì".
 # Elsewhere it is another word's ("TT Y tế huyện": "Trung tâm"; "Sở TT&TT"), left as written.
 _TOWNSHIP = ("thi", "tran")
+# The press writes a committee's tier as its capital with a dot, glued to the place's name or number: "UBND H.Bắc
+# Bình", "UBND Q.1", "UBND P.Bến Nghé", "UBND X.Phước An" — read so on the same terms as "TT" (after "UBND", before
+# a name), as a single letter elsewhere is an initial.
+_TIER_LETTERS = {"H": ("huyen",), "Q": ("quan",), "P": ("phuong",), "X": ("xa",)}
 # The local tiers a committee is named by, before its place's name.
 _LOCAL_TIERS = (("huyen",), ("quan",), ("thi", "xa"), ("thanh", "pho"), ("xa",), ("phuong",), _TOWNSHIP,
                 ("dac", "khu"))
@@ -84,7 +88,8 @@ def spelled_out(text: str) -> str:
 
 def tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
     """`tokens`, and where in `text` each word was written (an expanded abbreviation's words where it was)."""
-    found = list(_TOKEN.finditer(text.translate(_ETH)))
+    text = text.translate(_ETH)
+    found = list(_TOKEN.finditer(text))
     raw = [m.group() for m in found]
     words = ["va" if t == "&" else fold(t) for t in raw]
     capitals = [t.isupper() and len(t) > 1 for t in raw]
@@ -103,17 +108,25 @@ def tokens_at(text: str) -> tuple[list[str], list[bool], list[bool], list[tuple[
                 i += len(short)
                 break
         else:
-            township = _township(words, raw, i, out)
-            out.extend(_TOWNSHIP if township else [words[i]])
-            caps.extend([False, False] if township else [capitals[i]])
-            proper.extend([False, False] if township else [raw[i][:1].isupper()])
-            spans.extend([found[i].span()] * (2 if township else 1))
+            tier = _tier_written(text, found, i, out)
+            out.extend(tier or [words[i]])
+            caps.extend([False] * len(tier) if tier else [capitals[i]])
+            proper.extend([False] * len(tier) if tier else [raw[i][:1].isupper()])
+            spans.extend([found[i].span()] * (len(tier) or 1))
             i += 1
     return out, caps, proper, spans
 
 
-def _township(words: list[str], raw: list[str], i: int, read: list[str]) -> bool:
-    """The word at `i` is "TT" standing for "thị trấn": after a committee (`read`: the words before it, expanded)
-    and before a place's name."""
-    return (words[i] == "tt" and tuple(read[-len(COMMITTEE):]) == COMMITTEE and i + 1 < len(raw)
-            and raw[i + 1][:1].isupper())
+def _tier_written(text: str, found: list[re.Match], i: int, read: list[str]) -> tuple[str, ...]:
+    """The tier the word at `i` stands for when it is "TT" (thị trấn) or a tier's capital with a dot ("H.", "Q.",
+    "P.", "X."), after a committee (`read`: the words before it, expanded) and before a place's name or number;
+    else ()."""
+    if tuple(read[-len(COMMITTEE):]) != COMMITTEE or i + 1 >= len(found):
+        return ()
+    word, after = found[i].group(), found[i + 1].group()
+    if word.upper() == "TT" and after[:1].isupper():
+        return _TOWNSHIP
+    dotted = text[found[i].end():found[i].end() + 1] == "."
+    if word in _TIER_LETTERS and dotted and (after[:1].isupper() or after.isdigit()):
+        return _TIER_LETTERS[word]
+    return ()

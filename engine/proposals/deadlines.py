@@ -46,8 +46,9 @@ _MONTHLY = re.compile(r"(?:hang|moi) thang[^.;]{0,80}?(?:truoc|cham nhat(?: vao)
 # also "hạn cuối ngày 15 tháng 12 hàng năm" (the next such day)
 # and "báo cáo … trong ngày 20 tháng 11 năm 2025": that day at the latest; and a window "gửi báo cáo từ ngày
 # 10 đến ngày 15 tháng 12": its last day (not a span of full dates, "từ ngày 01/01 đến ngày 31/12": a period);
-# "hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028": that day too
-_NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc|den))?(?: ngay)?|\btrong ngay"
+# "hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028": that day too; and a duty done the whole of a day, "tham dự
+# phiên họp chất vấn cả ngày 5-12": by its end, as "trong ngày"
+_NO_LATER = re.compile(r"(?:(?:cham nhat|han cuoi)(?: la)?(?: (?:vao|truoc|den))?(?: ngay)?|\b(?:trong|ca) ngay"
                        r"|\btu ngay \d{1,2} den (?:het )?ngay) " + _DATE)
 # also with the day named as the report's day saw it before its date: "bàn giao … chậm nhất vào ngày mai - 31/10"
 _NO_LATER_NAMED_DAY = re.compile(r"(?:cham nhat|han cuoi)(?: la)?(?: vao)? (?:ngay mai|(?:ngay )?hom nay) ?[-–(,] ?"

@@ -240,6 +240,12 @@ _OUTSIDE_HEAD = re.compile(r"(?:Cục|Tổng cục|Vụ|Viện|Ban|Trung tâm|T�
 # bodies named by their kind, outside any tree (businesses, investors, contractors, households)
 _OUTSIDE_KINDS = re.compile(r"^(?:doi voi )?(?:cac |nhung )?(?:co so (?:san xuat|kinh doanh)|doanh nghiep|chu dau tu"
                             r"|nha thau|cong ty|hop tac xa|ho gia dinh|nguoi dan)\b")
+# What a body outside the tree has written asking, told in the past: "Thứ ba, Doanh nghiệp có liên quan đã nhiều lần
+# có văn bản gửi các cơ quan có thẩm quyền (…, UBND tỉnh, Công an tỉnh, …) đề nghị hướng dẫn …" (a letter's account,
+# heldout112), "Các hộ gia đình đã có đơn gửi UBND xã … kiến nghị …": its request, no duty of the units it wrote to
+# (with _OUTSIDE_KINDS opening it)
+_WROTE_ASKING = re.compile(r"^[^.;]{0,100}?\b(?:da|tung)(?: \w+){0,3}? (?:co|gui) (?:van ban|cong van|don)\b"
+                           r"[^.;]{0,300}?\b(?:de nghi|kien nghi)\b")
 # A list item naming a document, not a duty: "- Nghị định số 214/2025/NĐ-CP ngày 04/8/2025 của Chính phủ quy định …",
 # "- Ý kiến chỉ đạo của Ban Thường vụ Thành ủy tại Văn bản số 43-CV/TU …" (what a duty above is to follow); also a
 # line of its own with no marker: "Chương trình hành động số 07-CTr/TU của Thành ủy …;" after "…, bám sát Chương
@@ -1652,8 +1658,8 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
     closing that restates the duties above it or exhorts (_EXHORTS), what a law or another text gave a body
     (_LAW_GAVE, _TEXT_GAVE), who
     attended, where a thing is held (_PLACE_LABEL), a rule for a work that names no body (_NORM), or praise
-    (_COMMENDS), a stance to hold (_STANCE), the header's place and date (_PLACE_AND_DATE), or a courtesy
-    (_COURTESY)."""
+    (_COMMENDS), a stance to hold (_STANCE), the header's place and date (_PLACE_AND_DATE), a courtesy
+    (_COURTESY), or what a body outside the tree has written asking (_told_request)."""
     return (_introduces(folded.rstrip()) or _is_title(sentence, clauses) or _names_only(clauses)
             or bool(_STANCE.search(folded) or _PLACE_AND_DATE.match(folded) or _COURTESY.search(folded))
             or bool(_PLACE_LABEL.match(folded))
@@ -1661,7 +1667,14 @@ def _no_duty(sentence: _Sentence, folded: str, clauses: list[_Clause], closing: 
             or _restates(folded, clauses, closing)
             or bool(_LAW_GAVE.search(folded) or _TEXT_GAVE.match(folded)) or bool(_ATTENDING.match(folded))
             or (bool(_NORM.match(folded)) and not any(clause.mentions for clause in clauses))
-            or bool(_COMMENDS.search(folded)))
+            or bool(_COMMENDS.search(folded)) or _told_request(folded))
+
+
+def _told_request(folded: str) -> bool:
+    """A body outside the tree (_OUTSIDE_KINDS) opening the sentence, past a short opening ("Thứ ba, …"), told of
+    having written asking (_WROTE_ASKING)."""
+    told = _past_opening(folded)
+    return bool(_OUTSIDE_KINDS.match(told) and _WROTE_ASKING.match(told))
 
 
 def _exhorts(clauses: list[_Clause]) -> bool:

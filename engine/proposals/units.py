@@ -241,6 +241,11 @@ _LEVELS = (("cap", "tinh"), ("cap", "thanh", "pho"), ("tinh",), ("thanh", "pho")
 _BESIDE_REACH = 5   # words before the committee's name read for the ministries' heads ("ngang bộ, Chủ tịch")
 
 
+def _without_plural(name: tuple[str, ...]) -> tuple[str, ...]:
+    """A unit's name without the "các" inside it (its first word kept)."""
+    return name[:1] + tuple(word for word in name[1:] if word != "cac")
+
+
 def _after_ministries(before: list[str]) -> bool:
     """The words before a name close the ministries' heads: "… Thủ trưởng cơ quan ngang bộ, Chủ tịch"."""
     return any(before[at:at + 2] == ["ngang", "bo"] for at in range(len(before) - 1))
@@ -339,6 +344,9 @@ class UnitMatcher:
         self._own_place: dict[str, tuple[str, ...]] = {}   # the place a commune's or a ward's body is of
         # names whose "và" is written as a dash, which is no token: "Sở Kế hoạch - Đầu tư" (see _name)
         self._dashed: dict[tuple[str, ...], str | None] = {}
+        # names with a "các" inside, which offices move or drop: "Ban Quản lý Khu công nghệ cao và các khu công
+        # nghiệp" for "Ban Quản lý các khu công nghệ cao và khu công nghiệp" (see _name)
+        self._plural_free: dict[tuple[str, ...], str | None] = {}
         self._tokens = {code: tokens(unit.name) for code, unit in self.units.items()}
         self._home = home if home is not None else home_place(
             _bare(self._tokens[code][0]) for code, unit in self.units.items() if unit.kind == "province")
@@ -348,6 +356,8 @@ class UnitMatcher:
             name = self._words[unit.code]
             self._add(self._names, name, unit.code)
             self._add(self._dashed, tuple(w for w in name if w != "va"), unit.code)
+            if "cac" in name[1:]:
+                self._add(self._plural_free, _without_plural(name), unit.code)
             self._add_plural_board(name, unit.code)
             self._add_singular_board(name, unit.code)
             # "Cục Thống kê" for "Cục Thống kê tỉnh" — but "UBND" alone is any People's Committee.
@@ -591,6 +601,16 @@ class UnitMatcher:
                 code = self._truncated.get(key)
             if code:
                 return Mention(i, end, (code,))
+        return self._plural_moved(bare, ends, i) if self._plural_free else None
+
+    def _plural_moved(self, bare: list[str], ends: list[int], i: int) -> Mention | None:
+        """A name with a "các" inside written with it elsewhere or without it (_plural_free), read from `bare`
+        (the words from `i` without commas, `ends` where each ends), longest first."""
+        kept = [n for n, word in enumerate(bare) if n == 0 or word != "cac"]
+        for n in range(len(kept), 1, -1):
+            code = self._plural_free.get(tuple(bare[k] for k in kept[:n]))
+            if code:
+                return Mention(i, ends[kept[n - 1]], (code,))
         return None
 
     def _sector(self, words: list[str], i: int) -> Mention | None:

@@ -17,6 +17,10 @@ from engine.org.names import as_committee, spelled_out
     ("Phường 3", "uy ban nhan dan phuong 3"),
     ("UBND huyện Tuy Phước", "uy ban nhan dan huyen tuy phuoc"),    # as before
     ("Sở TN&MT", "so tai nguyen va moi truong"),
+    ("UBND H.Bắc Bình", "uy ban nhan dan huyen bac binh"),          # the press's tier letters with a dot
+    ("UBND Q.1", "uy ban nhan dan quan 1"),
+    ("Ủy ban nhân dân P. Bến Nghé", "uy ban nhan dan phuong ben nghe"),
+    ("UBND X.Phước An", "uy ban nhan dan xa phuoc an"),
 ])
 def test_the_ways_offices_write_a_committee_give_its_name(written, key):
     """"UBND TT Diêu Trì", "Huyện Tuy Phước", "Xã Phước An" were no unit's name: a register's row naming them so was
@@ -29,6 +33,8 @@ def test_the_ways_offices_write_a_committee_give_its_name(written, key):
     ("TT Y tế huyện Tuy Phước", "tt y te huyen tuy phuoc"),  # a centre (Trung tâm Y tế)
     ("Sở TT&TT", "so thong tin va truyen thong"),            # TT of another abbreviation
     ("UBND TT", "uy ban nhan dan tt"),                       # no place's name after it
+    ("Ông Nguyễn H. Nam", "ong nguyen h nam"),               # a letter with a dot elsewhere: an initial
+    ("UBND H Bắc Bình", "uy ban nhan dan h bac binh"),       # no dot: no tier
     ("Xã hội", "xa hoi"),                                    # no place's name: a word
     ("Trung tâm Y tế huyện", "trung tam y te huyen"),
 ])

@@ -266,6 +266,26 @@ def test_bare_nouns_in_a_list_of_leads_and_tiers_written_otherwise():
     assert sorted(one("UBND cấp xã tăng cường kiểm tra.").lead_units) == ["P-D", "X-C"]
 
 
+def test_a_committee_whose_tier_the_press_writes_as_its_letter_with_a_dot_leads():
+    """heldout97b's Bình Thuận 2638 as the press reports it: "… yêu cầu Sở TNMT, …, Sở NN-PTNT và UBND H.Bắc Bình rà
+    soát …" gave every unit but the district ("H." for huyện, as "Q." for quận, "P." for phường)."""
+    assert one("Yêu cầu Sở Tài chính và UBND H.An Phú rà soát hồ sơ trước ngày 15/3/2026.").lead_units == ["STC", "H-A"]
+    assert one("Chủ tịch UBND tỉnh yêu cầu UBND P.Đông Hải kiểm tra, báo cáo.").lead_units == ["P-D"]
+
+
+@pytest.mark.parametrize("written", [
+    "Ban Quản lý Khu công nghệ cao và các khu công nghiệp",   # "các" moved, as Đà Nẵng names its own board
+    "Ban Quản lý khu công nghệ cao và khu công nghiệp",        # … or dropped
+])
+def test_a_name_with_its_cac_moved_or_dropped_is_the_unit(written):
+    """Đà Nẵng 1188 as reported (heldout102): "… giao Sở Nội vụ; Ban Quản lý Khu công nghệ cao và các khu công nghiệp;
+    …" gave the department alone, the tree naming the board "Ban Quản lý các khu công nghệ cao và khu công nghiệp"."""
+    units = UnitMatcher([UnitRef("SNV", "Sở Nội vụ", "department"),
+                         UnitRef("BQL", "Ban Quản lý các khu công nghệ cao và khu công nghiệp", "agency")])
+    found = one(f"Chủ tịch UBND thành phố giao Sở Nội vụ; {written} thông báo trước ngày 15/3/2026.", units=units)
+    assert found.lead_units == ["SNV", "BQL"]
+
+
 def test_units_opening_the_clause_after_a_list_of_others_go_on_with_that_list():
     text = ("Sở Tài chính đôn đốc các sở, ngành liên quan; UBND các huyện, thị xã khẩn trương triển khai; tổng hợp, "
             "báo cáo trước ngày 10/12/2026.")
@@ -1510,6 +1530,18 @@ def test_the_committees_of_cities_named_after_a_colon():
 def test_a_report_within_a_day_is_due_on_that_day_at_the_latest():
     found = one("Sở Xây dựng rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh trong ngày 20 tháng 11 năm 2026.")
     assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 11, 20))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Yêu cầu Giám đốc Sở Tài chính trực tiếp tham dự phiên họp chất vấn cả ngày 5-3 để trả lời đại biểu.",
+    "Sở Xây dựng bố trí lực lượng trực cả ngày 05/3/2026 tại trụ sở.",
+])
+def test_a_duty_done_the_whole_of_a_day_is_due_that_day(sentence):
+    """heldout110's Hồ Chí Minh City 2008 report: "… phải trực tiếp tham dự phiên họp chất vấn cả ngày 5-12 …" (the
+    press's day and month with a dash) was read as undated; the whole of a day is done by its end, as "trong ngày"."""
+    found = one(sentence)
+    assert (found.deadline.kind, found.deadline.due) == (deadlines.NO_LATER_THAN, date(2026, 3, 5))
+
 
 
 def test_a_headings_topic_before_a_colon_then_the_units_that_act():
@@ -4721,6 +4753,18 @@ def test_a_provinces_letter_to_a_ministry_gives_the_ministry_no_task(letterhead,
     requests were read as the ministry's duties; a duty the province gives its own department stays one."""
     found = propose(_letter_to_a_ministry(letterhead), OFFICES, TODAY).proposals
     assert [p.lead_units for p in found] == leads
+
+
+def test_what_a_body_outside_the_tree_has_written_asking_is_its_request_not_a_duty():
+    """Lào Cai 3686 (heldout112): "Thứ ba, Doanh nghiệp có liên quan đã nhiều lần có văn bản gửi các cơ quan có thẩm
+    quyền (…, UBND tỉnh, Công an tỉnh, …) đề nghị hướng dẫn …", the letter's account of an enterprise's request, was
+    proposed as the province's and its police's duty; what the office asks of the same units stays a task."""
+    account = ("Thứ hai, Công ty cổ phần Minh Phát đã nhiều lần có văn bản gửi các cơ quan có thẩm quyền (Trung tâm "
+               "Đăng kiểm 2401D, UBND huyện An Phú, Sở Tài chính, Cục Đăng kiểm Việt Nam) đề nghị hướng dẫn thủ tục "
+               "nhưng vẫn chưa được giải quyết.")
+    assert propose(account, UNITS, TODAY).proposals == []
+    asked = "Yêu cầu UBND huyện An Phú, Sở Tài chính hướng dẫn thủ tục cho doanh nghiệp trước ngày 15/3/2026."
+    assert [p.lead_units for p in propose(account + "\n" + asked, UNITS, TODAY).proposals] == [["H-A", "STC"]]
 
 
 @pytest.mark.parametrize("sentence", [
