@@ -158,17 +158,24 @@ def header_facts(sender_dated: bool = False) -> dict[str, date] | None:
 
 def refuse_duplicate(session: Session, header: dict, directive_id: int | None = None) -> None:
     """Refuse the number/symbol, date and issuer of a directive other than `directive_id`: one
-    document is registered once. The name's lock, held until the registration or correction
-    commits, makes a second one at the same moment (a double-click) wait and then see it."""
+    document is registered once."""
+    if registered_as(session, header, directive_id) is not None:
+        raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
+
+
+def registered_as(session: Session, header: dict, directive_id: int | None = None) -> Directive | None:
+    """The directive other than `directive_id` registered with the number/symbol, date and issuer of `header`,
+    or None. The name's lock, held until the caller's transaction commits, makes a second registration at the
+    same moment (a double-click, two clerks importing one register) wait and then see it."""
     issued_on = date.fromisoformat(header["issued_on"])
     lock_name(session, f"directive:{header['symbol']}|{issued_on}")
-    issuers = session.scalars(select(Directive.issuer).where(
+    found = session.scalars(select(Directive).where(
         Directive.symbol == header["symbol"], Directive.issued_on == issued_on,
         Directive.id.is_distinct_from(directive_id)))
     # one body however its name is written: as its letterhead reads ("Ủy ban nhân dân tỉnh Gia Lai"), abbreviated
     # ("UBND tỉnh Gia Lai", "UBND TP. Pleiku"), in capitals, or with the older accent ("Uỷ ban")
-    if spelled_out(header["issuer"]) in {spelled_out(issuer) for issuer in issuers}:
-        raise DirectiveError("Directive %(symbol)s is already registered.", symbol=header["symbol"])
+    issuer = spelled_out(header["issuer"])
+    return next((directive for directive in found if spelled_out(directive.issuer) == issuer), None)
 
 
 def upstream_deadline_label(settings: dict) -> str | None:

@@ -40,8 +40,11 @@ def import_excel(ctx: click.Context, path: str, username: str) -> None:
         click.echo(f"  {skipped.render()}")
     for warning in imported.warnings:
         click.echo(f"  {_cell(warning)}: {warning.render()}")
+    if imported.known:
+        click.echo(f"  {excel.passed_over(imported.known)}")
     created = imported.directives
-    click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}")
+    click.echo(f"{len(created)} directives registered: {', '.join(d.symbol for d in created)}" if created
+               else "no directive registered")
 
 
 @group.command("edxml")

@@ -4,7 +4,8 @@
 Columns are found by their heading text (engine/imports/sheet.py); one row is one
 assignment; a row whose directive cells are empty or repeat those above belongs to the same
 directive. Every bad cell is reported by row and column, once, and nothing of a file with
-any bad cell is imported.
+any bad cell is imported. A directive registered already (an office uploading its register again after
+adding rows) is passed over, and where its rows differ from its tasks, said so.
 """
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.directives import service as directives
-from engine.directives.models import Directive
+from engine.directives.models import Assignment, AssignmentStatus, Directive
 from engine.errors import EngineError
 from engine.forms import FormValidationError
 from engine.imports import sheet
@@ -38,7 +40,7 @@ from engine.org import permissions
 from engine.org import service as org
 from engine.org.models import User
 from engine.proposals import deadlines
-from engine.text import fold
+from engine.text import clean_text, fold
 
 SHEET = "Nhiệm vụ"
 TEMPLATE_NAME = "mau-nhap-nhiem-vu.xlsx"
@@ -202,6 +204,25 @@ class Skipped:
                          "task: %(text)s") % {"row": self.row, "text": self.text}
 
 
+@dataclass(frozen=True)
+class Known:
+    """A directive of the register already registered in dondoc (the registry's own rule,
+    directives.registered_as): passed over, so that an office uploads its register again after adding
+    rows. Nothing of it is changed by an import: its differences are warnings (_differences)."""
+    symbol: str
+    directive_id: int
+    rows: tuple[int, ...]
+
+
+def passed_over(known: list[Known], translate: Callable[[str], str] = lambda text: text) -> str:
+    """"Already in the system, passed over: 45/2026/QĐ-UBND (rows 7–8), …"; "" for none."""
+    if not known:
+        return ""
+    named = [translate("%(symbol)s (rows %(rows)s)" if len(k.rows) > 1 else "%(symbol)s (row %(rows)s)")
+             % {"symbol": k.symbol, "rows": _spans(list(k.rows))} for k in known]
+    return translate("Already in the system, passed over: %(directives)s") % {"directives": ", ".join(named)}
+
+
 class Read(NamedTuple):
     rows: list[Row]
     labels: dict[str, str]    # field → its column as the sheet heads it
@@ -218,6 +239,7 @@ class Plan:
     # cells imported with words left out, or with a deadline on a day off, by row
     warnings: list[RowError] = field(default_factory=list)
     issuer: str = ""  # every directive's, the register having no issuer column (_own_issuer); "": each row's cell
+    known: list[Known] = field(default_factory=list)  # already registered: passed over
 
 
 @dataclass
@@ -225,6 +247,7 @@ class Imported:
     directives: list[Directive]
     skipped: list[Skipped]
     warnings: list[RowError]
+    known: list[Known] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -234,7 +257,7 @@ class _DryRun(Exception):
 
 def import_workbook(engine, data: bytes, actor: User, session: Session | None = None,
                     max_rows: int = MAX_ROWS) -> Imported:
-    """Register every directive of the sheet in one transaction (the caller's, given
+    """Register every directive of the sheet not registered already in one transaction (the caller's, given
     `session`), or none."""
     with nullcontext(session) if session is not None else engine.db.session() as session:
         issuer = _own_issuer(engine, session, actor)
@@ -242,7 +265,7 @@ def import_workbook(engine, data: bytes, actor: User, session: Session | None = 
         plan, created = _register_all(engine, session, read, actor, issuer)
         if plan.errors:
             raise ImportFailed(plan.errors)
-        return Imported(created, read.skipped, plan.warnings)
+        return Imported(created, read.skipped, plan.warnings, plan.known)
 
 
 def plan_workbook(engine, data: bytes, actor: User, max_rows: int = MAX_ROWS) -> Plan:
@@ -310,15 +333,20 @@ def read_rows(data: bytes, max_rows: int = MAX_ROWS, optional: Collection[str] =
 def _hidden(rows: list[int]) -> RowError:
     """Rows of data the file hides (by hand, or a filter leaving them out): only the clerk knows whether they
     are left out on purpose (tasks done, another year's) or for room, so neither is assumed."""
+    return RowError(rows[0], None, None, "Rows %(rows)s are hidden or filtered out in the file: show every row "
+                    "(clear the filter), delete the rows not to import, and upload the file again.",
+                    {"rows": _spans(rows)})
+
+
+def _spans(rows: list[int]) -> str:
+    """Ascending row numbers as a clerk reads them: "7–8, 12"."""
     spans: list[list[int]] = []
     for number in rows:
         if spans and number == spans[-1][-1] + 1:
             spans[-1].append(number)
         else:
             spans.append([number])
-    return RowError(rows[0], None, None, "Rows %(rows)s are hidden or filtered out in the file: show every row "
-                    "(clear the filter), delete the rows not to import, and upload the file again.",
-                    {"rows": ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans)})
+    return ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans)
 
 
 def secret_rows(data: bytes) -> list[int]:
@@ -367,8 +395,14 @@ def _register_all(engine, session: Session, read: Read, actor: User,
     groups, errors, warnings = _groups(units, rows, labels)
     if read.hidden:
         errors.append(_hidden(read.hidden))
-    created = []
+    created, known, new = [], [], []
     for group in groups:
+        registered = _registered(session, group)
+        if registered is not None:
+            known.append(Known(registered.symbol, registered.id, tuple(group.rows)))
+            warnings += _differences(session, registered, group, labels)
+            continue
+        new.append(group)
         # a deadline on a day off is imported as written, said on its cell as registration says it
         warnings += [RowError(group.rows[n - 1], labels.get("deadline"), "deadline", message.text, message.params)
                      for n, message in directives.day_off_deadlines(session, group.items).items()]
@@ -383,7 +417,54 @@ def _register_all(engine, session: Session, read: Read, actor: User,
             errors.append(RowError(row, labels.get(exc.field), exc.field, exc.message, exc.params))
         except EngineError as exc:
             errors.append(RowError(group.row, None, None, exc.message, exc.params))
-    return Plan(groups, _one_per_cell(errors), units.names, read.skipped, warnings, issuer), created
+    return Plan(new, _one_per_cell(errors), units.names, read.skipped, warnings, issuer, known), created
+
+
+def _registered(session: Session, group: Planned) -> Directive | None:
+    """The directive registered already as the group's, by the registry's own rule; None for a header whose
+    cells are wrong (their problems are said on them)."""
+    header = group.header
+    if not (header.get("symbol") and header.get("issuer") and header.get("issued_on")):
+        return None
+    # the symbol as registration stores it (composed, without invisible characters): a register's own typing
+    return directives.registered_as(session, {**header, "symbol": clean_text(header["symbol"]).strip()})
+
+
+def _differences(session: Session, directive: Directive, group: Planned, labels: dict[str, str]) -> list[RowError]:
+    """What the register says of an already registered directive that dondoc holds otherwise, against the tasks
+    created for it: a task it has not, a task's other deadline, a task of dondoc's the register has not. Said, not
+    changed: a directive changes through its own adjust paths, which notify the units."""
+    held = {fold(a.content): a for a in session.scalars(select(Assignment).where(
+        Assignment.directive_id == directive.id, Assignment.parent_id.is_(None)).order_by(Assignment.seq))}
+    if not held:  # its tasks are created at a later step of its process (classification): none to compare yet
+        return []
+    said, symbol = set(), directive.symbol
+    warnings = []
+    for row, item in zip(group.rows, group.items, strict=True):
+        said.add(fold(item["content"]))
+        task = held.get(fold(item["content"]))
+        if task is None:
+            warnings.append(RowError(row, labels.get("content"), "content", "%(symbol)s is in the system already: "
+                                     "this task is not among its tasks there, and an import adds none (add it on the "
+                                     "directive's page).", {"symbol": symbol}))
+        elif item.get("deadline") and date.fromisoformat(item["deadline"]) != task.deadline:
+            warnings.append(RowError(row, labels.get("deadline"), "deadline", *_held_deadline(symbol, task)))
+    # a task withdrawn in dondoc is no task the register misses
+    warnings += [RowError(group.row, None, None, "%(symbol)s is in the system already with the task «%(content)s», "
+                          "which the register does not list.", {"symbol": symbol, "content": unlisted.content})
+                 for content, unlisted in held.items()
+                 if content not in said and unlisted.status != AssignmentStatus.CANCELLED]
+    return warnings
+
+
+def _held_deadline(symbol: str, task: Assignment) -> tuple[str, dict]:
+    """The message and parameters of a task whose deadline in dondoc is not the register's."""
+    if task.deadline is None:
+        return ("%(symbol)s is in the system already: there this task has no deadline, and an import sets none "
+                "(adjust it on the directive's page).", {"symbol": symbol})
+    return ("%(symbol)s is in the system already: there this task is due %(held)s, and an import changes no "
+            "deadline (adjust it on the directive's page).",
+            {"symbol": symbol, "held": task.deadline.strftime("%d/%m/%Y")})
 
 
 def _one_per_cell(errors: list[RowError]) -> list[RowError]:

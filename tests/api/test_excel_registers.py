@@ -4,6 +4,7 @@ is never imported (issue #17)."""
 from __future__ import annotations
 
 import io
+import tempfile
 import unicodedata
 import zipfile
 from datetime import date, timedelta
@@ -16,13 +17,15 @@ from sqlalchemy import func, select
 
 from engine import translation
 from engine.cli import cli
-from engine.directives.models import Directive
+from engine.directives import changes
+from engine.directives.models import Assignment, Directive
 from engine.errors import AlreadyDone, EngineError
 from engine.imports import ImportFailed, excel, pending, sheet
 from engine.imports.units import UnitDirectory
 from engine.org import service as org
 from engine.org.models import Unit
 from tests.conftest import add_communes, create_org_tree, make_engine
+from tests.engine.test_twice_at_once import twice_at_once
 from tests.processes import drive
 from tests.registers import ROWS, as_xls, office_register, plain_sheet, without_column
 
@@ -170,12 +173,105 @@ def test_uploads_kept_are_bounded_and_expire(loaded, org_tree, clock):
         pending.confirm(loaded, clerk, tokens[3])
 
 
-def test_the_preview_includes_the_registry_checks(with_snnmt, org_tree):
+def test_a_grown_register_imports_its_new_rows_and_passes_over_the_registered_by_name(with_snnmt, org_tree):
+    """An office imported its register, added this month's rows and uploads it again: the directive registered
+    already (the registry's rule: number/symbol, date and issuer) is passed over and named with its rows, not an
+    error refusing the whole file."""
+    clerk = org_tree["clerk"]
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), clerk)
+    plan = excel.plan_workbook(with_snnmt, office_register(), clerk)
+    assert plan.errors == [] and [(w.row, w.field) for w in plan.warnings] == [(9, "deadline")]  # 1/5: a holiday
+    assert [d.header["symbol"] for d in plan.directives] == ["46/2026/CT-UBND"]
+    assert excel.passed_over(plan.known) == "Already in the system, passed over: 45/2026/QĐ-UBND (rows 7–8)"
+    imported = excel.import_workbook(with_snnmt, office_register(), clerk)
+    assert [d.symbol for d in imported.directives] == ["46/2026/CT-UBND"]
+    assert [(k.symbol, k.rows) for k in imported.known] == [("45/2026/QĐ-UBND", (7, 8))]
+    assert _count(with_snnmt) == 2
+
+
+def test_a_registered_directive_the_register_holds_otherwise_is_said_with_what_differs_and_left_as_it_is(
+        with_snnmt, org_tree):
+    """A task renamed or added, a deadline changed in the register: warnings naming the directive and what differs
+    from its tasks as created; the import changes none of it (a directive changes through its own adjust paths)."""
+    clerk = org_tree["clerk"]
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), clerk)
+    drive.complete(with_snnmt, "classify", {"tracked": "on"}, clerk)  # its tasks created
+    rows = [list(row) for row in ROWS[:2]]
+    rows[0][6:10:3] = ["BÁO CÁO TIẾN ĐỘ GIẢI NGÂN", "30/04/2026"]  # row 7: its deadline changed, in capitals
+    rows[1][6] = "Rà soát các dự án chậm tiến độ"  # row 8: the task renamed
+    rows.insert(2, [None] * 6 + ["Tổng hợp báo cáo quý", "Sở Tài chính", None, None])  # row 9: a task added
+    plan = excel.plan_workbook(with_snnmt, office_register(rows), clerk)
+    assert (plan.errors, plan.directives, [k.rows for k in plan.known]) == ([], [], [(7, 8, 9)])
+    assert [(w.row, w.field, w.render()) for w in plan.warnings] == [
+        (7, "deadline", "45/2026/QĐ-UBND is in the system already: there this task is due 31/03/2026, and an import "
+                        "changes no deadline (adjust it on the directive's page)."),
+        (8, "content", "45/2026/QĐ-UBND is in the system already: this task is not among its tasks there, and an "
+                       "import adds none (add it on the directive's page)."),
+        (9, "content", "45/2026/QĐ-UBND is in the system already: this task is not among its tasks there, and an "
+                       "import adds none (add it on the directive's page)."),
+        (7, None, "45/2026/QĐ-UBND is in the system already with the task «Rà soát dự án chậm», which the register "
+                  "does not list.")]
+    assert excel.import_workbook(with_snnmt, office_register(rows), clerk).directives == []
+    with with_snnmt.db.reading() as s:
+        held = s.execute(select(Assignment.content, Assignment.deadline).join(Directive).where(
+            Directive.symbol == "45/2026/QĐ-UBND").order_by(Assignment.seq)).all()
+    assert held == [("Báo cáo tiến độ giải ngân", date(2026, 3, 31)), ("Rà soát dự án chậm", date(2026, 4, 15))]
+
+
+def test_a_task_withdrawn_in_the_system_is_no_task_the_register_misses(with_snnmt, org_tree):
+    clerk = org_tree["clerk"]
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), clerk)
+    drive.complete(with_snnmt, "classify", {"tracked": "on"}, clerk)
+    with with_snnmt.db.reading() as s:
+        second = s.scalar(select(Assignment.id).where(Assignment.content == "Rà soát dự án chậm"))
+    changes.withdraw(with_snnmt, second, "Không còn phù hợp", org_tree["leader"])
+    register = plain_sheet([["Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nội dung nhiệm vụ",
+                             "Đơn vị chủ trì", "Thời hạn"], [*ROWS[0][1:3], "UBND tỉnh", ROWS[0][3], *ROWS[0][6:8],
+                                                            ROWS[0][9]]])
+    plan = excel.plan_workbook(with_snnmt, register, clerk)
+    assert (plan.errors, plan.warnings, [k.rows for k in plan.known]) == ([], [], [(2,)])
+
+
+def test_a_register_wholly_in_the_system_imports_nothing_and_says_so_through_the_api_and_the_command(
+        with_snnmt, org_tree, as_user):
     excel.import_workbook(with_snnmt, office_register(), org_tree["clerk"])
-    plan = excel.plan_workbook(with_snnmt, office_register(), org_tree["clerk"])
-    assert [(e.row, e.render()) for e in plan.errors] == [
-        (7, "Directive 45/2026/QĐ-UBND is already registered."),
-        (9, "Directive 46/2026/CT-UBND is already registered.")]
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(office_register()), "so-theo-doi.xlsx")})
+    assert response.status_code == 200, response.get_json()
+    answer = response.get_json()
+    assert answer["items"] == []
+    assert [(k["symbol"], k["rows"]) for k in answer["already_registered"]] == [
+        ("45/2026/QĐ-UBND", [7, 8]), ("46/2026/CT-UBND", [9])]
+    assert answer["message"] == "Đã có trong hệ thống, bỏ qua: 45/2026/QĐ-UBND (dòng 7–8), 46/2026/CT-UBND (dòng 9)"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "so.xlsx"
+        path.write_bytes(office_register())
+        result = CliRunner().invoke(cli, ["import", "excel", str(path), "--as", "clerk"], obj=with_snnmt)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [
+        "  Already in the system, passed over: 45/2026/QĐ-UBND (rows 7–8), 46/2026/CT-UBND (row 9)",
+        "no directive registered"]
+    assert _count(with_snnmt) == 2
+
+
+def test_two_clerks_confirming_one_grown_register_at_once_register_each_new_directive_once(with_snnmt, org_tree):
+    """The second confirmation waits on the registry's lock of each directive's name while the first is not
+    committed, then finds the new directive registered and passes it over: no double, no refusal."""
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), org_tree["clerk"])
+    with with_snnmt.db.session() as s:
+        clerks = {"stc": org_tree["clerk"],
+                  "sxd": org.create_user(s, "vanthu2", "mat-khau-du-dai-1", "Trần Thị Thư", "VP", ["clerk"])}
+    tokens = {name: pending.keep(with_snnmt, clerk, "so.xlsx", office_register()) for name, clerk in clerks.items()}
+    imported = {}
+
+    def confirm(name: str) -> None:
+        imported[name] = pending.confirm(with_snnmt, clerks[name], tokens[name])
+
+    assert twice_at_once(with_snnmt.db, confirm) == []
+    assert [d.symbol for d in imported["stc"].directives] == ["46/2026/CT-UBND"]
+    assert (imported["sxd"].directives, [k.symbol for k in imported["sxd"].known]) == (
+        [], ["45/2026/QĐ-UBND", "46/2026/CT-UBND"])
+    assert _count(with_snnmt) == 2
 
 
 def _seeded_gia_lai_clerk(engine):
@@ -747,8 +843,8 @@ def test_a_register_kept_without_an_issuer_column_is_the_importing_body_s_where_
 
 def test_a_register_without_an_issuer_column_imports_once_as_the_committee_s(other_ruleset, vietnamese):
     """The footer register of tests/fixtures without its "Cơ quan ban hành": imported as the committee's directives
-    where the ruleset says a register is of one issuer, once (a second import finds them registered); refused whole,
-    in Vietnamese, where it is not."""
+    where the ruleset says a register is of one issuer, once (a second import passes them over as registered);
+    refused whole, in Vietnamese, where it is not."""
     clerk = create_org_tree(other_ruleset)["clerk"]
     with other_ruleset.db.session() as s:
         org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
@@ -770,10 +866,8 @@ def test_a_register_without_an_issuer_column_imports_once_as_the_committee_s(oth
     created = excel.import_workbook(other_ruleset, register, clerk).directives
     assert [(d.symbol, d.issuer) for d in created] == [("45/2026/QĐ-UBND", "UBND tỉnh"),
                                                        ("46/2026/CT-UBND", "UBND tỉnh")]
-    with pytest.raises(ImportFailed) as again:
-        excel.import_workbook(other_ruleset, register, clerk)
-    assert [e.render() for e in again.value.errors] == ["Directive 45/2026/QĐ-UBND is already registered.",
-                                                         "Directive 46/2026/CT-UBND is already registered."]
+    again = excel.import_workbook(other_ruleset, register, clerk)
+    assert (again.directives, [k.symbol for k in again.known]) == ([], ["45/2026/QĐ-UBND", "46/2026/CT-UBND"])
     assert _count(other_ruleset) == 2
 
 

@@ -180,16 +180,17 @@ def test_an_excel_row_dated_after_today_is_refused_on_its_cell(as_user, loaded):
     assert _count(loaded, Directive) == 0
 
 
-def test_a_clash_with_the_registry_rolls_back_the_whole_file(as_user, loaded):
+def test_a_directive_in_the_registry_already_is_passed_over_and_the_others_imported(as_user, loaded):
     clerk = as_user("clerk")
     first = clerk("POST", "/imports/excel", content_type="multipart/form-data",
                   data={"file": (io.BytesIO(_sheet(GOOD[2:])), "a.xlsx")})
     assert first.status_code == 201
     again = clerk("POST", "/imports/excel", content_type="multipart/form-data",
                   data={"file": (io.BytesIO(_sheet(GOOD)), "b.xlsx")})
-    assert again.status_code == 422
-    assert again.get_json()["error"]["rows"][0]["row"] == 4  # 46/2026/CT-UBND is registered already
-    assert _count(loaded, Directive) == 1
+    assert again.status_code == 201
+    assert [d["symbol"] for d in again.get_json()["items"]] == ["45/2026/QĐ-UBND"]
+    assert [(k["symbol"], k["rows"]) for k in again.get_json()["already_registered"]] == [("46/2026/CT-UBND", [4])]
+    assert _count(loaded, Directive) == 2
     not_excel = clerk("POST", "/imports/excel", content_type="multipart/form-data",
                       data={"file": (io.BytesIO(b"PK\x03\x04 not really"), "c.xlsx")})
     assert not_excel.status_code == 422 and not_excel.get_json()["error"]["rows"][0]["row"] is None

@@ -49,6 +49,28 @@ def test_upload_preview_confirm_once(loaded, browser):
     assert _count(loaded) == 2
 
 
+def test_a_grown_register_previews_the_registered_apart_imports_the_new_and_then_says_nothing_is_new(loaded,
+                                                                                                       browser):
+    clerk = browser("clerk")
+    rows = [ROWS[0][:8] + ["SXD", "31/3/2026"], ROWS[1][:8] + [None, "15-04-2026"], ROWS[2]]  # no SNNMT here
+    clerk.post(_upload(clerk, office_register(rows[:2])).location + "/confirm")
+    grown = _upload(clerk, office_register(rows))
+    html = clerk.get(grown.location).get_data(as_text=True)
+    assert "Đã có trong hệ thống, bỏ qua: 45/2026/QĐ-UBND (dòng 7–8)" in html and "Sẽ vào sổ 1 văn bản" in html
+    done = clerk.post(grown.location + "/confirm", page=grown.location, follow_redirects=True)
+    assert "Đã nhập 1 văn bản" in done.get_data(as_text=True) and _count(loaded) == 2
+    assert "Đã có trong hệ thống, bỏ qua: 45/2026/QĐ-UBND (dòng 7–8)" in done.get_data(as_text=True)
+    whole = _upload(clerk, office_register(rows)).location
+    again = clerk.get(whole)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "import-confirm" not in html
+    assert "Mọi văn bản trong sổ này đã có trong hệ thống: không có gì để nhập." in html
+    assert "45/2026/QĐ-UBND (dòng 7–8), 46/2026/CT-UBND (dòng 9)" in html
+    stale = clerk.post(whole + "/confirm", page=whole, follow_redirects=True)  # a tab of an earlier preview
+    assert "Mọi văn bản trong sổ này đã có trong hệ thống: không nhập văn bản nào." in stale.get_data(as_text=True)
+    assert _count(loaded) == 2
+
+
 def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     clerk = browser("clerk")
     uploaded = _upload(clerk, office_register([ROWS[0][:7] + ["Sở Tài chánh", "SXD", "31/3/2026"]] + ROWS[1:]))
@@ -181,7 +203,7 @@ REGISTER_WITHOUT_ISSUER = without_column((FIXTURES / "register_footer.xlsx").rea
 def test_the_preview_of_a_register_kept_without_an_issuer_column_names_the_issuer_it_will_use(loaded, browser):
     """Đắk Lắk's office tracks its own committee's directives (Đ.1 k.1): its register without "Cơ quan ban hành" was
     refused whole as no register. The preview now says whose directives they will be and why, the import registers
-    them once, and a second upload of the file finds them registered."""
+    them once, and a second upload of the file passes them over as registered."""
     with loaded.db.session() as s:
         org.create_unit(s, "SNNMT", "Sở Nông nghiệp và Môi trường", parent_code="UBND", kind="department")
     clerk = browser("clerk")
@@ -192,7 +214,7 @@ def test_the_preview_of_a_register_kept_without_an_issuer_column_names_the_issue
     clerk.post(uploaded.location + "/confirm", page=uploaded.location)
     assert _count(loaded) == 2
     again = clerk.get(_upload(clerk, REGISTER_WITHOUT_ISSUER).location)
-    assert again.status_code == 422 and "Văn bản 45/2026/QĐ-UBND đã được vào sổ." in again.get_data(as_text=True)
+    assert "Đã có trong hệ thống, bỏ qua: 45/2026/QĐ-UBND" in again.get_data(as_text=True)
     assert _count(loaded) == 2
 
 

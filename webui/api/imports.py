@@ -148,8 +148,11 @@ def import_excel():
     require(permissions.may_register_directives)
     imported = excel.import_workbook(engine(), _upload().read(), api_user(), max_rows=excel.WEB_MAX_ROWS)
     skipped = [{"row": row.row, "text": row.text, "message": row.render(_)} for row in imported.skipped]
+    # the register's directives in the system already, passed over: nothing new is no error, and no 201
+    known = [{"symbol": k.symbol, "directive_id": k.directive_id, "rows": list(k.rows)} for k in imported.known]
     return jsonify({"items": [serialize.directive(d) for d in imported.directives], "skipped_rows": skipped,
-                    "warnings": [w.as_dict(_) for w in imported.warnings]}), 201
+                    "warnings": [w.as_dict(_) for w in imported.warnings], "already_registered": known,
+                    "message": excel.passed_over(imported.known, _)}), 201 if imported.directives else 200
 
 
 @blueprint.get("/imports/excel/template")

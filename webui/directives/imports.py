@@ -45,7 +45,8 @@ def import_preview(token: str):
     plan = excel.plan_workbook(eng, upload.data, current_user(), max_rows=excel.WEB_MAX_ROWS)
     return render_template("directives/import_preview.html", plan=plan, token=token, filename=upload.filename,
                            problems=[e.as_dict(_) for e in plan.errors], warnings=[w.as_dict(_) for w in plan.warnings],
-                           skipped=[s.render(_) for s in plan.skipped]), \
+                           skipped=[s.render(_) for s in plan.skipped],
+                           passed_over=excel.passed_over(plan.known, _)), \
         (422 if plan.errors else 200)
 
 
@@ -65,6 +66,11 @@ def import_confirm(token: str):
         url_for("directives.detail", directive_id=d.id), d.symbol) for d in imported.directives)
     flash(Markup(_("%(count)s directive(s) imported: %(symbols)s.", count=len(imported.directives), symbols=links)),
           "success")
+    if imported.known:
+        flash(excel.passed_over(imported.known, _), "info")
+    if not imported.directives:  # another clerk registered the new ones since the preview
+        flash(_("Every directive of this register is in the system already: nothing was imported."), "info")
+        return redirect(url_for("directives.import_upload"))
     if imported.skipped:
         flash(_("Rows %(rows)s were not imported: they are below the table (totals, signatures).",
                 rows=", ".join(str(s.row) for s in imported.skipped)), "info")
