@@ -163,9 +163,15 @@ class Scheduler:
                                 next_run_time=datetime.now().astimezone())
         self.ticks = 0  # how many ticks ran (for status pages and tests)
         self._ticking = threading.Lock()  # held while a tick runs
+        # a stop asked before the scheduler runs (SIGTERM while the process starts): start() then
+        # returns, and a tick that the start let through stops it instead of ticking
+        self._stop_asked = threading.Event()
 
     def run_tick(self) -> None:
         """One tick, as the timer runs it."""
+        if self._stop_asked.is_set():
+            self._scheduler.shutdown(wait=False)
+            return
         with self._ticking, logs.bound(logs.new_job_id("tick")):  # the id of every line this tick writes
             tick(self.engine)
         self.ticks += 1
@@ -178,11 +184,13 @@ class Scheduler:
             pass
 
     def start(self) -> Scheduler:
-        """Start ticking; returns at once unless the scheduler is blocking."""
-        self._scheduler.start()
+        """Start ticking; returns at once unless the scheduler is blocking, or it was stopped before."""
+        if not self._stop_asked.is_set():
+            self._scheduler.start()
         return self
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop after the running tick (if any) has finished."""
+        """Stop after the running tick (if any) has finished; asked before the start, no tick runs."""
+        self._stop_asked.set()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)

@@ -51,6 +51,28 @@ def test_a_stopping_scheduler_lets_its_running_tick_end_first(urging, monkeypatc
     assert ended == [1]
 
 
+def test_a_stop_asked_while_the_scheduler_starts_is_not_lost(urging, monkeypatch):
+    """SIGTERM reaching `dondoc scheduler` after its handler is set but before the scheduler runs (a
+    process stopped while it starts, as systemd or a test may) stops it: before, the stop was a no-op
+    and the blocking scheduler then ticked on until killed. Also a stop asked between the check and
+    the start: the first tick, due at once, stops it instead of ticking."""
+    from engine.scheduler import service
+
+    ticked = []
+    monkeypatch.setattr(service, "tick", lambda engine: ticked.append(1))
+    early = Scheduler(urging, interval=60, blocking=True)
+    early.shutdown(wait=False)    # what SIGTERM does, before start()
+    returned = threading.Event()
+    threading.Thread(target=lambda: early.start() and returned.set(), daemon=True).start()
+    assert returned.wait(5) and ticked == []
+    racing = Scheduler(urging, interval=60, blocking=True)
+    racing._stop_asked.set()      # asked after start()'s check: the scheduler runs, its first tick stops it
+    monkeypatch.setattr(racing._stop_asked, "is_set", iter([False, True, True]).__next__)
+    done = threading.Event()
+    threading.Thread(target=lambda: racing.start() and done.set(), daemon=True).start()
+    assert done.wait(5) and ticked == []
+
+
 def test_testing_clock_is_refused_outside_testing(tmp_path):
     with pytest.raises(ValueError, match="testing-only"):
         configured_clock(Settings(testing=False, testing_clock="2026-03-04T08:00:00+07:00"))
