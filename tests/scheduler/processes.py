@@ -38,10 +38,20 @@ class Schedulers:
         self.processes[name].wait(10)
 
     def stop_all(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()  # a graceful stop finishes the tick and the requests under way:
-                process.wait(WAIT)   # ~13 s for `dondoc serve` on a loaded 2-core machine
+        """Stop every process gracefully (SIGTERM finishes the tick and the requests under way: ~13 s for
+        `dondoc serve` on a loaded 2-core machine); one still running after WAIT is killed, so that no test
+        leaves a scheduler ticking, and the test fails."""
+        running = [process for process in self.processes.values() if process.poll() is None]
+        for process in running:
+            process.terminate()
+        stuck = []
+        for process in running:
+            try:
+                process.wait(WAIT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                stuck.append(process.args)
+        assert not stuck, f"did not stop on SIGTERM within {WAIT} s: {stuck}"
 
     def log(self) -> str:
         return "\n".join((self.logs / f"{n}.log").read_text(errors="replace") for n in self.processes)
