@@ -251,6 +251,30 @@ def test_while_a_document_is_read_the_page_says_so_and_a_second_click_reads_it_n
     assert clerk.is_enabled("#propose")   # another text may be proposed after
 
 
+@pytest.mark.parametrize(("script", "button"), [("proposals.js", "#propose"), ("register.js", "#add-row")])
+def test_a_button_is_disabled_until_its_script_listens_and_a_click_then_works(loaded, live_server, sign_in,
+                                                                               script, button):
+    """CI on a loaded machine: the clerk's click on "Đề xuất" came while the page's scripts were still loading, and
+    nothing happened (no reading, no word). The button waits, disabled, until its script is in place."""
+    clerk = sign_in("clerk")
+    held = []
+    clerk.route(f"**/static/{script}", lambda route: held.append(route))   # held back, as on a slow line
+    clerk.click("nav.menu a:has-text('Vào sổ văn bản')")
+    clerk.wait_for_selector(button, state="attached")
+    assert clerk.is_disabled(button)
+    while not held:                    # the browser has asked for the script: let it in
+        clerk.wait_for_timeout(50)
+    held[0].continue_()
+    clerk.fill("input[name=issued_on]", "12/02/2026")
+    clerk.fill("#proposal-text", NOTICE)
+    clerk.click(button)
+    if button == "#propose":
+        clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')")
+        assert clerk.locator("fieldset.assignment").count() == 4
+    else:
+        assert clerk.locator("fieldset.assignment").count() == 2
+
+
 def test_a_password_protected_docx_is_refused_saying_so(loaded, live_server, sign_in):
     """Word's "Encrypt with Password" DOCX (tests/fixtures/doc/MANIFEST.md) was refused as damaged."""
     clerk = sign_in("clerk")

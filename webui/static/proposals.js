@@ -147,4 +147,5 @@
       .catch(function () { status.textContent = panel.dataset.failedLabel; })
       .finally(function () { reading(false); });
   });
+  button.disabled = false;  // rendered disabled until this listener is in place (new.html)
 })();

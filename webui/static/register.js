@@ -70,6 +70,7 @@
     renumber();
     list.lastElementChild.querySelector('textarea').focus();
   });
+  document.getElementById('add-row').disabled = false;
   list.addEventListener('click', function (ev) {
     if (!ev.target.classList.contains('remove-row')) return;
     if (list.querySelectorAll('fieldset.assignment').length > 1) ev.target.closest('fieldset').remove();

@@ -114,6 +114,7 @@
     refresh();
     input(card, 'label').focus();
   });
+  document.getElementById('add-field').disabled = false;
 
   function showErrors(answer) {
     var box = document.getElementById('errors-box');
