@@ -24,7 +24,7 @@ def unreached_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
     if not wanted:
         return set()
     reached = session.scalars(select(Unit.id).where(Unit.id.in_(wanted),
-                                                    Unit.id.in_(permissions.receiving_units(session))))
+                                                    Unit.id.in_(permissions.receiving_units())))
     return set(wanted) - set(reached)
 
 
@@ -79,7 +79,7 @@ def unreached_work(session: Session) -> list[UnreachedWork]:
         select(AssignmentUnit.unit_id, func.count(AssignmentUnit.id))
         .join(Assignment, Assignment.id == AssignmentUnit.assignment_id)
         .where(Assignment.status == AssignmentStatus.OPEN,
-               AssignmentUnit.unit_id.not_in(permissions.receiving_units(session)))
+               AssignmentUnit.unit_id.not_in(permissions.receiving_units()))
         .group_by(AssignmentUnit.unit_id)).all()
     units = {unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_([r[0] for r in rows])))}
     return sorted((UnreachedWork(units[unit_id], count) for unit_id, count in rows), key=lambda row: row.unit.name)

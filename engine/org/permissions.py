@@ -118,8 +118,18 @@ def account_in_force(user: User, on: date | None = None) -> bool:
     then. An account ends with its unit (an old ward merged away: from its end date its staff no longer see or act
     on its records, which its successor's staff do, nor are told of them) until the administrator moves it to a
     unit in force; an administrator's keeps working. `user.unit` is read (loaded with the account)."""
-    closed_on = user.unit.valid_to
-    return user.active and (user.has_role(*ADMINISTRATORS) or closed_on is None or (on or clock.today()) < closed_on)
+    return bool(_in_force(user.active, user.has_role(*ADMINISTRATORS), user.unit.open_until, on or clock.today()))
+
+
+def in_force_clause(on: date | None = None) -> ColumnElement[bool]:
+    """`account_in_force` in a query's WHERE, over users joined to their unit."""
+    return _in_force(User.active, User.has_role(*ADMINISTRATORS), Unit.open_until, on or clock.today())
+
+
+def _in_force(active, administrator, open_until, day):  # bools or SQL columns alike: untyped
+    """The one rule of `account_in_force` and `in_force_clause`, written with the operators a loaded account's values
+    and a query's columns share (& | >), so that the check of one account and the query over thousands cannot part."""
+    return active & (administrator | (open_until > day))
 
 
 def why_ended(user: User, on: date | None = None) -> tuple[str, date | None] | None:
@@ -358,15 +368,15 @@ def holders(session: Session, role: str, unit_id: int | None = None) -> list[Use
     return list(found.values())
 
 
-def receiving_units(session: Session) -> Select:
+def receiving_units() -> Select:
     """SELECT of the ids of the units whose tasks reach someone today: those where an account in force holds a unit
     role (UNIT_STAFF, who find a unit's tasks in their inbox and do them: `act_clause`), the units below them and
     the units reorganised into those (`units_in_scope`: a ward's officer receives its sections' tasks and its pre-2025
     communes'). A task given to any other unit waits unseen by anyone of it until such an account is made there,
     which then finds it as the unit's staff would have (engine.directives.reach)."""
-    staffed = {user.unit_id for role in UNIT_STAFF for user in org.users_with_role(session, role)
-               if account_in_force(user)}
-    return org.carried_select(sorted(staffed))
+    staffed = select(User.unit_id).join(Unit, Unit.id == User.unit_id).where(User.has_role(*UNIT_STAFF),
+                                                                             in_force_clause())
+    return org.carried_select(staffed)
 
 
 def unit_staff(session: Session, unit_id: int) -> list[User]:

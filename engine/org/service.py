@@ -229,7 +229,7 @@ def subtrees_select(unit_ids: Collection[int] | Select) -> Select:
     return select(below.c.id)
 
 
-def carried_select(unit_ids: Collection[int]) -> Select:
+def carried_select(unit_ids: Collection[int] | Select) -> Select:
     """SELECT of `unit_ids`, the units below them and the units reorganised into any of those (whose
     successor link leads there: a pre-2025 commune into its ward, a merged department into the new
     one), with theirs below: the units whose work they carry today."""

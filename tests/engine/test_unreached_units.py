@@ -91,3 +91,25 @@ def test_a_form_giving_tasks_and_a_classification_name_the_units_nobody_receives
             "UBND phường A", "UBND xã B"]
     assert reach.planned_codes({"assignments": [{"lead_unit": "xa-a", "coordinating_units": ["STC", "xa-b"]},
                                                 {"lead_unit": "xa-a"}]}) == {"xa-a", "STC", "xa-b"}
+
+
+def test_an_officer_whose_account_ended_with_its_unit_receives_nothing_and_the_query_keeps_the_accounts_rule(province):
+    """receiving_units reads the accounts in SQL (`in_force_clause`): the same rule as `account_in_force` on a loaded
+    account — an officer of a commune closed without a successor is out of force, an administrator there is not."""
+    engine, admin = province
+    with engine.db.session() as s:
+        org.create_user(s, "cv_xa_c", PASSWORD, "Vũ Chuyên Viên", "xa-c-cu", ["unit_officer"])
+        disabled = org.create_user(s, "cv_xa_b", PASSWORD, "Hoàng Chuyên Viên", "xa-b", ["unit_officer"])
+        accounts.set_active(s, disabled.id, False, s.get_one(User, admin.id))
+        assert _ids(s, "xa-c-cu") <= set(s.scalars(permissions.receiving_units()))  # its officer in force today
+        org.retire_unit(s, "xa-c-cu", date(2026, 2, 1))
+        org.create_user(s, "qt_xa_c", PASSWORD, "Đinh Quản Trị", "xa-c-cu", ["system_admin"])
+    with engine.db.session() as s:
+        assert reach.unreached_units(s, _ids(s, "xa-b", "xa-c-cu", "STC")) == _ids(s, "xa-b", "xa-c-cu")
+        every = s.scalars(select(User)).all()
+        in_force = set(s.scalars(select(User.id).join(Unit, Unit.id == User.unit_id)
+                                 .where(permissions.in_force_clause())))
+        assert in_force == {user.id for user in every if permissions.account_in_force(user)}
+        assert {user.username for user in every if user.id not in in_force} == {"cv_xa_c", "cv_xa_b"}
+        # the administrator of the closed commune keeps working, but holds no unit role: it receives no task
+        assert s.scalar(select(User.id).where(User.has_role("system_admin"), User.username == "qt_xa_c"))
