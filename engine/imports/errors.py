@@ -17,7 +17,11 @@ class RowError:
     params: dict = dataclasses.field(default_factory=dict)  # not `field`: the attribute above
 
     def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
-        return translate(self.message) % self.params if self.params else translate(self.message)
+        if not self.params:
+            return translate(self.message)
+        # a parameter that is itself a problem (a passed-over row's: excel._passed_problems) is said in the same words
+        return translate(self.message) % {name: value.render(translate) if isinstance(value, RowError) else value
+                                          for name, value in self.params.items()}
 
     def as_dict(self, translate: Callable[[str], str] = lambda text: text) -> dict:
         return {"row": self.row, "column": self.column, "field": self.field, "message": self.render(translate)}

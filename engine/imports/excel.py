@@ -190,6 +190,7 @@ class Planned:
     items: list[dict] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     cells: dict = field(default_factory=dict)  # its directive cells as read, to know a continuation row
+    errors: list[RowError] = field(default_factory=list)  # its cells' problems: refuse the file if it is new
 
 
 @dataclass(frozen=True)
@@ -392,17 +393,18 @@ def _register_all(engine, session: Session, read: Read, actor: User,
     units, labels = UnitDirectory(session), read.labels
     issuer = "" if "issuer" in labels else own_issuer
     rows = [(number, {**values, "issuer": issuer}) for number, values in read.rows] if issuer else read.rows
-    groups, errors, warnings = _groups(units, rows, labels)
-    if read.hidden:
-        errors.append(_hidden(read.hidden))
+    groups, warnings = _groups(units, rows, labels)
+    errors = [_hidden(read.hidden)] if read.hidden else []
     created, known, new = [], [], []
     for group in groups:
         registered = _registered(session, group)
         if registered is not None:
             known.append(Known(registered.symbol, registered.id, tuple(group.rows)))
-            warnings += _differences(session, registered, group, labels)
+            warnings += _passed_problems(registered.symbol, group.errors) + _differences(session, registered, group,
+                                                                                          labels)
             continue
         new.append(group)
+        errors += group.errors
         # a deadline on a day off is imported as written, said on its cell as registration says it
         warnings += [RowError(group.rows[n - 1], labels.get("deadline"), "deadline", message.text, message.params)
                      for n, message in directives.day_off_deadlines(session, group.items).items()]
@@ -428,6 +430,14 @@ def _registered(session: Session, group: Planned) -> Directive | None:
         return None
     # the symbol as registration stores it (composed, without invisible characters): a register's own typing
     return directives.registered_as(session, {**header, "symbol": clean_text(header["symbol"]).strip()})
+
+
+def _passed_problems(symbol: str, problems: list[RowError]) -> list[RowError]:
+    """The problems of the cells of a directive registered already, said on their cells and refusing nothing: its
+    rows are not imported (a unit of the register since closed, a deadline dondoc never reads)."""
+    return [RowError(problem.row, problem.column, problem.field, "%(symbol)s is in the system already, and this row "
+                     "is not imported: %(problem)s", {"symbol": symbol, "problem": problem})
+            for problem in _one_per_cell(problems)]
 
 
 def _differences(session: Session, directive: Directive, group: Planned, labels: dict[str, str]) -> list[RowError]:
@@ -479,29 +489,26 @@ def _one_per_cell(errors: list[RowError]) -> list[RowError]:
     return sorted(kept, key=lambda e: (e.row or 0, column_index_from_string((e.column or "A").split(" ")[0])))
 
 
-def _groups(units: UnitDirectory, rows: list[Row],
-            labels: dict[str, str]) -> tuple[list[Planned], list[RowError], list[RowError]]:
+def _groups(units: UnitDirectory, rows: list[Row], labels: dict[str, str]) -> tuple[list[Planned], list[RowError]]:
     """Rows whose directive cells are empty, or repeat the directive above (cells merged
-    down), are more assignments of that directive; and the problems and the warnings of their cells."""
+    down), are more assignments of that directive, each with its cells' problems; and the warnings of their cells."""
     groups: list[Planned] = []
-    errors: list[RowError] = []
     warnings: list[RowError] = []
     for number, values in rows:
         cells = {c.field: values.get(c.field) for c in COLUMNS if c.directive and not _blank(values.get(c.field))}
         if not groups or any(groups[-1].cells.get(f) != v for f, v in cells.items()):
             header, bad = _header(number, values, labels)
-            errors += bad
-            groups.append(Planned(number, header, cells=cells))
+            groups.append(Planned(number, header, cells=cells, errors=bad))
         header = groups[-1].header
         issued_on = header.get("issued_on", "")
         # the units of the directive's day, as the province issuing it names them (a register kept before 1/7/2025)
         dated = units.on(date.fromisoformat(issued_on) if issued_on else None, header.get("issuer", ""))
         item, bad, warned = _assignment(dated, number, values, labels, issued_on)
-        errors += bad
+        groups[-1].errors += bad
         warnings += warned
         groups[-1].items.append(item)
         groups[-1].rows.append(number)
-    return groups, errors, warnings
+    return groups, warnings
 
 
 def _blank(value) -> bool:

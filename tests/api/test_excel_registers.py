@@ -189,6 +189,49 @@ def test_a_grown_register_imports_its_new_rows_and_passes_over_the_registered_by
     assert _count(with_snnmt) == 2
 
 
+def _grown_with_bad_cells() -> list[list]:
+    """The register grown by 46/2026/CT-UBND (row 9), the rows of 45/2026/QĐ-UBND (registered) since spoilt: row 7's
+    deadline unreadable, row 8's lead unit misspelt."""
+    rows = [list(row) for row in ROWS]
+    rows[0][9], rows[1][7] = "hôm nay", "Sở Tài chánh"
+    return rows
+
+
+def test_a_grown_register_is_not_refused_for_the_bad_cells_of_a_registered_directives_rows(with_snnmt, org_tree,
+                                                                                            as_user):
+    """The rows of a directive registered already are not imported: their bad cells refuse nothing — each is said on
+    its cell, naming the directive — and the new directives import, through the engine and the API."""
+    clerk = org_tree["clerk"]
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), clerk)
+    plan = excel.plan_workbook(with_snnmt, office_register(_grown_with_bad_cells()), clerk)
+    assert plan.errors == [] and [d.header["symbol"] for d in plan.directives] == ["46/2026/CT-UBND"]
+    assert [(w.row, w.column) for w in plan.warnings[:2]] == [(7, "J (Hạn xử lý)"), (8, "H (Chủ trì)")]
+    assert plan.warnings[1].render() == ("45/2026/QĐ-UBND is in the system already, and this row is not imported: "
+                                         "Unknown unit Sở Tài chánh. Did you mean Sở Tài chính (STC)?")
+    response = as_user("clerk")("POST", "/imports/excel", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(office_register(_grown_with_bad_cells())), "so.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    answer = response.get_json()
+    assert [d["symbol"] for d in answer["items"]] == ["46/2026/CT-UBND"]
+    assert [k["rows"] for k in answer["already_registered"]] == [[7, 8]]
+    assert {"row": 8, "column": "H (Chủ trì)", "field": "lead_unit", "message": (
+        "Văn bản 45/2026/QĐ-UBND đã có trong hệ thống, dòng này không được nhập: Không có đơn vị Sở Tài chánh. "
+        "Có phải là Sở Tài chính (STC)?")} in answer["warnings"]
+    assert _count(with_snnmt) == 2
+
+
+def test_a_bad_cell_of_a_new_directives_row_still_refuses_a_grown_register_by_row_and_field(with_snnmt, org_tree):
+    clerk = org_tree["clerk"]
+    excel.import_workbook(with_snnmt, office_register(ROWS[:2]), clerk)
+    rows = _grown_with_bad_cells()
+    rows[2][7] = "Phòng Ngân sác"  # row 9: the new directive's lead unit
+    with pytest.raises(ImportFailed) as failure:
+        excel.import_workbook(with_snnmt, office_register(rows), clerk)
+    assert [(e.row, e.field, e.render()[:31]) for e in failure.value.errors] == [
+        (9, "lead_unit", "Unknown unit Phòng Ngân sác. Di")]
+    assert _count(with_snnmt) == 1
+
+
 def test_a_registered_directive_the_register_holds_otherwise_is_said_with_what_differs_and_left_as_it_is(
         with_snnmt, org_tree):
     """A task renamed or added, a deadline changed in the register: warnings naming the directive and what differs

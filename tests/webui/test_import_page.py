@@ -71,6 +71,24 @@ def test_a_grown_register_previews_the_registered_apart_imports_the_new_and_then
     assert _count(loaded) == 2
 
 
+def test_a_grown_register_whose_registered_rows_went_bad_previews_them_as_warnings_and_imports_the_new(loaded,
+                                                                                                         browser):
+    """A bad cell of a row passed over (its directive registered already) is a warning naming the directive on its
+    row, not a problem keeping the new directive out."""
+    clerk = browser("clerk")
+    rows = [ROWS[0][:8] + ["SXD", "31/3/2026"], ROWS[1][:8] + [None, "15-04-2026"], ROWS[2]]  # no SNNMT here
+    clerk.post(_upload(clerk, office_register(rows[:2])).location + "/confirm")
+    rows[1][7] = "Sở Tài chánh"  # row 8 of 45/2026/QĐ-UBND, registered
+    grown = _upload(clerk, office_register(rows))
+    preview = clerk.get(grown.location)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Sẽ vào sổ 1 văn bản" in html and 'id="problems"' not in html
+    assert ("<td>8</td><td>H (Chủ trì)</td><td>Văn bản 45/2026/QĐ-UBND đã có trong hệ thống, dòng này không được "
+            "nhập: Không có đơn vị Sở Tài chánh. Có phải là Sở Tài chính (STC)?</td>") in html
+    done = clerk.post(grown.location + "/confirm", page=grown.location, follow_redirects=True)
+    assert "Đã nhập 1 văn bản" in done.get_data(as_text=True) and _count(loaded) == 2
+
+
 def test_problems_by_row_and_column_and_nothing_to_confirm(loaded, browser):
     clerk = browser("clerk")
     uploaded = _upload(clerk, office_register([ROWS[0][:7] + ["Sở Tài chánh", "SXD", "31/3/2026"]] + ROWS[1:]))
