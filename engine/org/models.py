@@ -53,7 +53,8 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # indexed: org.carried_select follows the successor links down, from every staffed unit (reach)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_tracking_office: Mapped[bool] = mapped_column(Boolean, default=False)
     # A body whose own committee issues directives its own office tracks (a commune or ward of the
     # two-tier government: cơ quan ban hành); its unit and the units below it are that body's.
