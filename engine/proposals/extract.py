@@ -1202,6 +1202,7 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
     proposals = [p for p in proposals if not _leads_in_to(p, tabled_leads, matcher)]
     proposals.extend(tabled)
     _date_from_force(proposals, fold(text[:MAX_TEXT]), reference)
+    _date_from_item(proposals, text[:MAX_TEXT], reference)
     return Extraction(proposals, truncated)
 
 
@@ -1256,6 +1257,24 @@ def _date_from_force(proposals: list[Proposal], folded: str, reference: date) ->
     for proposal in proposals:
         if proposal.deadline is NO_DEADLINE:
             proposal.deadline = find_force_deadline(fold(proposal.source), start)
+
+
+# "… hoàn thành theo thời gian (được nêu) tại khoản 1 (Công văn này)": the time another item of the text sets — not a
+# clause of another text ("… tại khoản 1 Điều 30 Nghị định …").
+_BY_ITEM = re.compile(r"\btheo thoi (?:gian|han)(?: (?:duoc|da) (?:neu|gia han|quy dinh))? tai khoan (\d{1,2})\b"
+                      r"(?! (?:dieu|cua|nghi dinh|thong tu|luat)\b)")
+
+
+def _date_from_item(proposals: list[Proposal], text: str, reference: date) -> None:
+    """Date the duties due "theo thời gian tại khoản N" by what item N of the text says: a letter's item 1 gives a
+    body outside the tree its date ("1. Yêu cầu các hội … hoàn thành … chậm nhất ngày 31/12/2024"), item 2 tells a
+    department to see it met by then ("2. Giao Sở … đôn đốc … hoàn thành theo thời gian được nêu tại khoản 1")."""
+    for proposal in proposals:
+        if proposal.deadline is NO_DEADLINE and (named := _BY_ITEM.search(fold(proposal.source))):
+            before = text[:max(text.find(proposal.source), 0)]
+            items = re.findall(rf"^[ \t]*{named.group(1)}[.)][ \t]+(.+)$", before, re.MULTILINE)
+            if items:   # the nearest item N above the duty: the list it is part of
+                proposal.deadline = find_deadline(fold(items[-1]), reference)
 
 
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in

@@ -4829,3 +4829,27 @@ def test_the_bodies_listed_after_between_are_whom_the_item_works_with(item):
     phương …" (heldout115's Lào Cai 5973): the colon lists the bodies "giữa" names — whom the heading's units work
     with, not the item's subject."""
     assert one(f"2. Sở Tài chính\n- {item}\n").lead_units == ["STC"]
+
+
+@pytest.mark.parametrize("reference", [
+    "theo thời gian tại khoản 1", "theo thời gian được nêu tại khoản 1", "theo thời hạn tại khoản 1 Công văn này",
+    "theo thời gian được gia hạn tại khoản 1 nêu trên",
+])
+@pytest.mark.parametrize("first, due", [
+    ("Yêu cầu Hợp tác xã Tân Phú hoàn thành hồ sơ giải thể chậm nhất ngày 15/5/2026.", date(2026, 5, 15)),
+    ("Thống nhất để Hợp tác xã Tân Phú tổ chức đại hội thành viên vào ngày 20/4/2026 theo đề nghị tại Văn bản số "
+     "12/HTX ngày 02/02/2026.", date(2026, 4, 20)),
+])
+def test_a_duty_due_when_another_item_of_the_letter_says(reference, first, due):
+    """"2. Giao Sở X … đảm bảo hoàn thành theo thời gian tại khoản 1 Công văn này" (a province's letters accepting an association's plan):
+    the duty is due by the date item 1 sets for the body outside the tree, as the office reads it."""
+    found = one(f"1. {first}\n2. Giao Sở Tài chính hướng dẫn, đôn đốc Hợp tác xã Tân Phú hoàn thành {reference}.\n")
+    assert (found.lead_units, found.deadline.kind, found.deadline.due) == (["STC"], deadlines.NO_LATER_THAN, due)
+
+
+def test_a_time_set_by_another_texts_clause_is_not_an_items_date():
+    """"… theo thời gian quy định tại khoản 1 Điều 30 Nghị định …" is a decree's clause, not item 1 of the letter."""
+    text = ("1. Yêu cầu Hợp tác xã Tân Phú hoàn thành hồ sơ giải thể chậm nhất ngày 15/5/2026.\n"
+            "2. Giao Sở Tài chính hướng dẫn Hợp tác xã Tân Phú theo thời gian quy định tại khoản 1 Điều 30 Nghị định "
+            "số 126/2024/NĐ-CP.\n")
+    assert one(text).deadline is deadlines.NO_DEADLINE
