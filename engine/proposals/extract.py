@@ -1039,6 +1039,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
             sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
             folded = fold(sentence.text)
+        if not proposals and _umbrella(folded, sentences[at + 1:], reference):
+            after_duty = False
+            continue
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)
                                or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
@@ -1705,6 +1708,23 @@ def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: Unit
 # A minister heading an office or a bank, whose title a comma splits: "… của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ
 # hướng dẫn …", "Bộ trưởng, Thống đốc Ngân hàng Nhà nước" — the cited text's author, not a subject after a recital
 _TWO_PART_TITLE = re.compile(r"\bbo truong ?, ?(?:chu nhiem|thong doc|tong thanh tra)\b")
+
+
+# The text's opening demand put after a recital or a purpose ("Thực hiện Chỉ thị số …, Chủ tịch UBND tỉnh yêu cầu …",
+# "Nhằm …, …", "Để …, …", "Căn cứ Kế hoạch này, …") to every body at once — the departments and the local
+# governments — undated, above the parts that give each body its own: the umbrella of those parts, as Chỉ thị and plans
+# of People's Committees open, no task of its own (not "Đề nghị", "Đề xuất"; nor a purpose led by its subject)
+_PURPOSE_FIRST_CLAUSE = re.compile(r"^(?:nham|de (?!nghi\b|xuat\b))[^,;]*,")
+_EVERY_DEPARTMENT = re.compile(r"\bcac so, (?:ban, )?nganh\b|\bco quan chuyen mon\b")
+_EVERY_LOCALITY = re.compile(r"\bdia phuong\b|\b(?:ubnd|uy ban nhan dan) cac (?:xa|phuong|huyen|quan)\b")
+
+
+def _umbrella(folded: str, following: list[_Sentence], reference: date) -> bool:
+    """The text's opening demand to every body under a recital or purpose, with items below (_EVERY_DEPARTMENT)."""
+    return ((_recites(folded) or bool(_PURPOSE_FIRST_CLAUSE.match(folded)))
+            and bool(_EVERY_DEPARTMENT.search(folded) and _EVERY_LOCALITY.search(folded))
+            and find_deadline(folded, reference) is NO_DEADLINE
+            and any(s.rank is not None for s in following))
 
 
 def _recites(folded: str) -> bool:

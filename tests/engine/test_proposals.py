@@ -4829,3 +4829,28 @@ def test_the_bodies_listed_after_between_are_whom_the_item_works_with(item):
     phương …" (heldout115's Lào Cai 5973): the colon lists the bodies "giữa" names — whom the heading's units work
     with, not the item's subject."""
     assert one(f"2. Sở Tài chính\n- {item}\n").lead_units == ["STC"]
+
+
+@pytest.mark.parametrize("opening", [
+    "Nhằm tăng cường hiệu lực quản lý nhà nước về phòng cháy, chữa cháy, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu Thủ "
+    "trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường khẩn trương quán triệt và thực hiện "
+    "nghiêm túc các công tác trọng tâm sau đây.",
+    "Thực hiện Chỉ thị số 14/CT-TTg ngày 28 tháng 5 năm 2025 của Thủ tướng Chính phủ, Chủ tịch UBND tỉnh yêu cầu Thủ "
+    "trưởng cơ quan chuyên môn thuộc UBND tỉnh và các địa phương không ngừng đổi mới, sáng tạo, triển khai xây dựng "
+    "kế hoạch năm 2026 theo đúng tinh thần chỉ đạo của Thủ tướng Chính phủ. Cụ thể như sau:",
+    "Căn cứ Kế hoạch này, các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường nghiên cứu triển khai thực hiện, "
+    "bảo đảm phù hợp với chức năng, nhiệm vụ của cơ quan, đơn vị mình.",
+])
+def test_an_opening_demand_to_every_body_after_a_recital_is_the_umbrella_of_the_parts_below(opening):
+    """A Chỉ thị's or a plan's opening demand after a recital or purpose ("Nhằm …, Chủ tịch UBND Thành phố yêu cầu
+    Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các phường, xã … thực hiện nghiêm túc các công tác trọng tâm …",
+    heldout70; "Thực hiện Chỉ thị số 14/CT-TTg …, Chủ tịch UBND Tỉnh yêu cầu …", heldout104; "Căn cứ Kế hoạch này, các
+    sở, ban, ngành …", heldout15), to every body at once, heads the parts that give each its own: no task of its own.
+    A dated demand, or one to named units, stays one."""
+    parts = "\n1. Sở Xây dựng\na) Rà soát các công trình nhà ở cao tầng.\n"
+    assert [p.lead_units for p in propose(opening + parts, UNITS, TODAY).proposals] == [["SXD"]]
+    recital = opening.split(",")[0] + ", Chủ tịch UBND tỉnh yêu cầu "
+    dated = recital + "các sở, ban, ngành, UBND các xã, phường báo cáo kết quả trước ngày 15/3/2026."
+    assert [p.deadline.due for p in propose(dated + parts, UNITS, TODAY).proposals] == [date(2026, 3, 15), None]
+    named = recital + "Sở Tài chính rà soát kinh phí."
+    assert [p.lead_units for p in propose(named + parts, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
