@@ -476,6 +476,10 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
                          r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu"
+                         # the tasks and measures, the items among them: "2. Chủ tịch UBND các tỉnh … triển khai ngay
+                         # các nhiệm vụ, biện pháp cần thiết để …, trong đó:" then "a) Huy động lực lượng …" (each a
+                         # duty of the item's units, as after "… các nhiệm vụ sau:")
+                         r"|\bcac nhiem vu, (?:giai phap|bien phap)\b[^:;]{0,200}, trong do"
                          # directing the bodies that do the items, and nothing more: "- Ủy ban nhân dân tỉnh X
                          # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
                          # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
@@ -2533,9 +2537,12 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(c for clause in clauses
                                   for c in _named_above(clause, localities) or clause.named_units()
                                   or clause.opening_units()))
-    if len(clauses) > 1 and _RESPONSIBLE.search(folded) and all(c.only_units() for c in clauses[:-1]):
+    if len(clauses) > 1 and all(c.only_units() or not c.mentions for c in clauses[:-1]) and (
+            _RESPONSIBLE.search(folded) or (sentence.rank is not None and _introduces(folded.rstrip()))):
         # "2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường; đơn vị … có trách nhiệm:" — the units
-        # listed across ";" (the last clause's too where it opens with them)
+        # listed across ";" (the last clause's too where it opens with them), a party's secretaries among them
+        # naming none ("2. Bí thư tỉnh ủy, thành ủy; Chủ tịch UBND các tỉnh … triển khai ngay các nhiệm vụ, …,
+        # trong đó:")
         return list(dict.fromkeys(c for clause in clauses[:-1] for c in clause.opening_units())
                     | dict.fromkeys(clauses[-1].named_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():

@@ -4854,3 +4854,23 @@ def test_an_opening_demand_to_every_body_after_a_recital_is_the_umbrella_of_the_
     assert [p.deadline.due for p in propose(dated + parts, UNITS, TODAY).proposals] == [date(2026, 3, 15), None]
     named = recital + "Sở Tài chính rà soát kinh phí."
     assert [p.lead_units for p in propose(named + parts, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+@pytest.mark.parametrize("units", ["Sở Tài chính", "Sở Tài chính; UBND huyện An Phú"])
+def test_the_items_among_the_tasks_and_measures_a_line_names_are_its_units_tasks(units):
+    """"2. Bí thư tỉnh ủy, thành ủy; Chủ tịch UBND các tỉnh, thành phố … triển khai ngay các nhiệm vụ, biện pháp cần
+    thiết để bảo đảm an toàn tính mạng cho người dân, …, trong đó:" then "a) Huy động lực lượng …", "b) Tiếp tục rà
+    soát …" (heldout61's dispatch): the line names the tasks, the items are those tasks, each of the line's units —
+    as after "… các nhiệm vụ sau:"; a duty of its own ending "…, cụ thể:" keeps its items as its details."""
+    text = ("Thủ tướng Chính phủ yêu cầu:\n"
+            f"1. {units} tập trung lãnh đạo, chỉ đạo, triển khai ngay các nhiệm vụ, biện pháp cần thiết để bảo đảm an "
+            "toàn tính mạng cho người dân, trong đó:\n"
+            "a) Huy động lực lượng tiếp cận ngay các khu vực dân cư bị cô lập.\n"
+            "b) Tiếp tục rà soát, cảnh báo và chủ động tổ chức sơ tán.\n"
+            "2. Sở Nông nghiệp và Môi trường chủ trì tổng hợp tình hình.\n")
+    leads = ["STC", "H-A"] if ";" in units else ["STC"]
+    assert [(p.lead_units, p.content.split()[0]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (leads, "Huy"), (leads, "Tiếp"), (["SNNMT"], "Sở")]
+    details = text.replace("các nhiệm vụ, biện pháp cần thiết để bảo đảm an toàn tính mạng cho người dân, trong đó",
+                           "việc sơ tán dân cư, cụ thể")
+    assert [p.lead_units for p in propose(details, UNITS, TODAY).proposals] == [leads, ["SNNMT"]]
