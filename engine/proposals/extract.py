@@ -1267,7 +1267,12 @@ def _date_from_force(proposals: list[Proposal], folded: str, reference: date) ->
 
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
-_EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+_EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, (?:nganh|co quan ngang bo),? (?:va )?dia phuong\b")
+# … and so a numbered line of that name alone among the bodies' headings of a decision's or a resolution's part that
+# assigns ("10. Bộ Tài chính" …, then "11. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan" above its "a)
+# …" items): the heading of every ministry's and province's items, as a table's lead cell is
+_EVERY_MINISTRY_AND_PROVINCE_ALONE = re.compile(_EVERY_MINISTRY_AND_PROVINCE.pattern
+                                                + r"(?:,? (?:va )?cac co quan(?:, don vi)? lien quan)?:?$")
 
 
 def _header_province(text: str) -> str | None:
@@ -1325,12 +1330,16 @@ def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Propos
     tier alone, "Huyện Tuy Phước", its committee: engine.org.names.as_committee)."""
     leads = _clause(as_committee(row.lead), matcher).mentioned_units()
     if not leads and _EVERY_MINISTRY_AND_PROVINCE.match(fold(row.lead).strip()):
-        leads = [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
+        leads = _every_ministry_and_province(matcher)
     if not leads:
         return None
     coordinating = [c for c in _clause(row.coordinating, matcher).mentioned_units() if c not in leads]
     return Proposal(content=_content(row.content), source=row.source, lead_units=leads,
                     coordinating_units=coordinating, deadline=find_cell_deadline(fold(row.deadline), reference))
+
+
+def _every_ministry_and_province(matcher: UnitMatcher) -> list[str]:
+    return [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
 
 
 def _attached_text(sentences: list[_Sentence], signed: int) -> int:
@@ -2549,6 +2558,8 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
         return bracketed   # "1.3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, …)"
+    if sentence.rank is not None and _EVERY_MINISTRY_AND_PROVINCE_ALONE.match(folded.strip()):
+        return _every_ministry_and_province(matcher)
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []

@@ -4874,3 +4874,21 @@ def test_the_items_among_the_tasks_and_measures_a_line_names_are_its_units_tasks
     details = text.replace("các nhiệm vụ, biện pháp cần thiết để bảo đảm an toàn tính mạng cho người dân, trong đó",
                            "việc sơ tán dân cư, cụ thể")
     assert [p.lead_units for p in propose(details, UNITS, TODAY).proposals] == [leads, ["SNNMT"]]
+
+
+@pytest.mark.parametrize("heading", [
+    "3. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan",
+    "3. Các bộ, ngành, địa phương:",
+])
+def test_a_numbered_heading_of_every_ministry_and_province_heads_their_items(heading):
+    """"11. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan" after "10. Bộ Tài chính" and above "a) Chủ
+    trì …", "b) Bố trí kinh phí …" (heldout92b's 893/QĐ-TTg): a numbered line of that name alone, among the bodies'
+    headings, heads every ministry's and province's items, as a table's lead cell naming them does; in running text
+    the same words still exhort every body, no one's task."""
+    text = ("Điều 2. Tổ chức thực hiện\n1. Bộ Y tế\na) Chủ trì hướng dẫn chuyên môn.\n2. Bộ Tài chính\n"
+            "a) Cân đối ngân sách hằng năm cho Đề án.\n"
+            f"{heading}\na) Lập danh sách cán bộ tham gia đào tạo.\nb) Bố trí kinh phí theo thẩm quyền.\n")
+    every = sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])
+    assert [sorted(p.lead_units) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        ["BYT"], ["BTC"], every, every]
+    assert propose("Các bộ, ngành, địa phương tập trung thực hiện Đề án.", PROVINCES, TODAY).proposals == []
