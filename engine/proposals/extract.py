@@ -476,6 +476,10 @@ _INTRODUCES = re.compile(r"(?:\bnhu sau|\bsau day|\b(?:nhiem vu|noi dung|giai ph
                          r"(?: \w+){0,3} sau"
                          # "… thực hiện các chương trình có liên quan như:" then the programmes, each a duty
                          r"|\b(?:nhiem vu|giai phap|cong viec|chuong trinh|hoat dong)(?: \w+){0,3} nhu"
+                         # the tasks and measures, the items among them: "2. Chủ tịch UBND các tỉnh … triển khai ngay
+                         # các nhiệm vụ, biện pháp cần thiết để …, trong đó:" then "a) Huy động lực lượng …" (each a
+                         # duty of the item's units, as after "… các nhiệm vụ sau:")
+                         r"|\bcac nhiem vu, (?:giai phap|bien phap)\b[^:;]{0,200}, trong do"
                          # directing the bodies that do the items, and nothing more: "- Ủy ban nhân dân tỉnh X
                          # quyết liệt đôn đốc, chỉ đạo chủ đầu tư, các nhà thầu Dự án …:" then "(i) …", "(ii) …";
                          # "- Chỉ đạo Tổng công ty Cảng hàng không Việt Nam:" then "+ …" (the unit's duties)
@@ -1039,6 +1043,9 @@ def propose(text: str, matcher: UnitMatcher, reference: date) -> Extraction:
             # "a) Căn cứ chức năng …, xây dựng kế hoạch …" under a heading: the manner, then the duty
             sentence = replace(sentence, text=sentence.text.split(",", 1)[1].strip())
             folded = fold(sentence.text)
+        if not proposals and _umbrella(folded, sentences[at + 1:], reference):
+            after_duty = False
+            continue
         if not addressees and (_recites(folded) or _NARRATIVE.match(folded)
                                or (_CONDITION.match(folded) and not _DIFFICULTIES.search(folded))):
             sentence = _past_recital(sentence, matcher)
@@ -1279,7 +1286,12 @@ def _date_from_item(proposals: list[Proposal], text: str, reference: date) -> No
 
 # A lead cell naming every ministry and locality: in a table the row is theirs, where the same words in
 # running text exhort every body of the State ("Các bộ, ngành, địa phương tập trung …": no one's task).
-_EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, nganh,? (?:va )?dia phuong\b")
+_EVERY_MINISTRY_AND_PROVINCE = re.compile(r"^cac bo, (?:nganh|co quan ngang bo),? (?:va )?dia phuong\b")
+# … and so a numbered line of that name alone among the bodies' headings of a decision's or a resolution's part that
+# assigns ("10. Bộ Tài chính" …, then "11. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan" above its "a)
+# …" items): the heading of every ministry's and province's items, as a table's lead cell is
+_EVERY_MINISTRY_AND_PROVINCE_ALONE = re.compile(_EVERY_MINISTRY_AND_PROVINCE.pattern
+                                                + r"(?:,? (?:va )?cac co quan(?:, don vi)? lien quan)?:?$")
 
 
 def _header_province(text: str) -> str | None:
@@ -1337,12 +1349,16 @@ def _row_proposal(row: TaskRow, matcher: UnitMatcher, reference: date) -> Propos
     tier alone, "Huyện Tuy Phước", its committee: engine.org.names.as_committee)."""
     leads = _clause(as_committee(row.lead), matcher).mentioned_units()
     if not leads and _EVERY_MINISTRY_AND_PROVINCE.match(fold(row.lead).strip()):
-        leads = [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
+        leads = _every_ministry_and_province(matcher)
     if not leads:
         return None
     coordinating = [c for c in _clause(row.coordinating, matcher).mentioned_units() if c not in leads]
     return Proposal(content=_content(row.content), source=row.source, lead_units=leads,
                     coordinating_units=coordinating, deadline=find_cell_deadline(fold(row.deadline), reference))
+
+
+def _every_ministry_and_province(matcher: UnitMatcher) -> list[str]:
+    return [code for code, unit in matcher.units.items() if unit.kind in ("ministry", "province")]
 
 
 def _attached_text(sentences: list[_Sentence], signed: int) -> int:
@@ -1724,6 +1740,23 @@ def _remember_heads(heads: dict[str, list[str]], codes: list[str], matcher: Unit
 # A minister heading an office or a bank, whose title a comma splits: "… của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ
 # hướng dẫn …", "Bộ trưởng, Thống đốc Ngân hàng Nhà nước" — the cited text's author, not a subject after a recital
 _TWO_PART_TITLE = re.compile(r"\bbo truong ?, ?(?:chu nhiem|thong doc|tong thanh tra)\b")
+
+
+# The text's opening demand put after a recital or a purpose ("Thực hiện Chỉ thị số …, Chủ tịch UBND tỉnh yêu cầu …",
+# "Nhằm …, …", "Để …, …", "Căn cứ Kế hoạch này, …") to every body at once — the departments and the local
+# governments — undated, above the parts that give each body its own: the umbrella of those parts, as Chỉ thị and plans
+# of People's Committees open, no task of its own (not "Đề nghị", "Đề xuất"; nor a purpose led by its subject)
+_PURPOSE_FIRST_CLAUSE = re.compile(r"^(?:nham|de (?!nghi\b|xuat\b))[^,;]*,")
+_EVERY_DEPARTMENT = re.compile(r"\bcac so, (?:ban, )?nganh\b|\bco quan chuyen mon\b")
+_EVERY_LOCALITY = re.compile(r"\bdia phuong\b|\b(?:ubnd|uy ban nhan dan) cac (?:xa|phuong|huyen|quan)\b")
+
+
+def _umbrella(folded: str, following: list[_Sentence], reference: date) -> bool:
+    """The text's opening demand to every body under a recital or purpose, with items below (_EVERY_DEPARTMENT)."""
+    return ((_recites(folded) or bool(_PURPOSE_FIRST_CLAUSE.match(folded)))
+            and bool(_EVERY_DEPARTMENT.search(folded) and _EVERY_LOCALITY.search(folded))
+            and find_deadline(folded, reference) is NO_DEADLINE
+            and any(s.rank is not None for s in following))
 
 
 def _recites(folded: str) -> bool:
@@ -2532,15 +2565,20 @@ def _heading_leads(sentence: _Sentence, folded: str, clauses: list[_Clause], mat
         return list(dict.fromkeys(c for clause in clauses
                                   for c in _named_above(clause, localities) or clause.named_units()
                                   or clause.opening_units()))
-    if len(clauses) > 1 and _RESPONSIBLE.search(folded) and all(c.only_units() for c in clauses[:-1]):
+    if len(clauses) > 1 and all(c.only_units() or not c.mentions for c in clauses[:-1]) and (
+            _RESPONSIBLE.search(folded) or (sentence.rank is not None and _introduces(folded.rstrip()))):
         # "2.1. Người đứng đầu sở, ban, ngành; Chủ tịch UBND xã, phường; đơn vị … có trách nhiệm:" — the units
-        # listed across ";" (the last clause's too where it opens with them)
+        # listed across ";" (the last clause's too where it opens with them), a party's secretaries among them
+        # naming none ("2. Bí thư tỉnh ủy, thành ủy; Chủ tịch UBND các tỉnh … triển khai ngay các nhiệm vụ, …,
+        # trong đó:")
         return list(dict.fromkeys(c for clause in clauses[:-1] for c in clause.opening_units())
                     | dict.fromkeys(clauses[-1].named_units()))
     if sentence.rank is not None and len(clauses) == 1 and clauses[0].only_units():
         return clauses[0].opening_units()   # "2. Sở Nông nghiệp và Môi trường" (no colon) above its items
     if sentence.heads_items and len(clauses) == 1 and (bracketed := clauses[0].listed_in_brackets()):
         return bracketed   # "1.3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, …)"
+    if sentence.rank is not None and _EVERY_MINISTRY_AND_PROVINCE_ALONE.match(folded.strip()):
+        return _every_ministry_and_province(matcher)
     if not clauses[0].leads:
         # "I. Nhiệm vụ chung … Thủ trưởng các sở, …, Chủ tịch UBND các huyện … thực hiện các công việc sau:"
         return _told_units(clauses[-1], folded.rstrip(), matcher) if sentence.rank is not None else []

@@ -4841,8 +4841,9 @@ def test_the_bodies_listed_after_between_are_whom_the_item_works_with(item):
      "12/HTX ngày 02/02/2026.", date(2026, 4, 20)),
 ])
 def test_a_duty_due_when_another_item_of_the_letter_says(reference, first, due):
-    """"2. Giao Sở X … đảm bảo hoàn thành theo thời gian tại khoản 1 Công văn này" (a province's letters accepting an association's plan):
-    the duty is due by the date item 1 sets for the body outside the tree, as the office reads it."""
+    """"2. Giao Sở X … đảm bảo hoàn thành theo thời gian tại khoản 1 Công văn này" (a province's letters accepting an
+    association's plan): the duty is due by the date item 1 sets for the body outside the tree, as the office reads
+    it."""
     found = one(f"1. {first}\n2. Giao Sở Tài chính hướng dẫn, đôn đốc Hợp tác xã Tân Phú hoàn thành {reference}.\n")
     assert (found.lead_units, found.deadline.kind, found.deadline.due) == (["STC"], deadlines.NO_LATER_THAN, due)
 
@@ -4853,3 +4854,66 @@ def test_a_time_set_by_another_texts_clause_is_not_an_items_date():
             "2. Giao Sở Tài chính hướng dẫn Hợp tác xã Tân Phú theo thời gian quy định tại khoản 1 Điều 30 Nghị định "
             "số 126/2024/NĐ-CP.\n")
     assert one(text).deadline is deadlines.NO_DEADLINE
+
+
+@pytest.mark.parametrize("opening", [
+    "Nhằm tăng cường hiệu lực quản lý nhà nước về phòng cháy, chữa cháy, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu Thủ "
+    "trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường khẩn trương quán triệt và thực hiện "
+    "nghiêm túc các công tác trọng tâm sau đây.",
+    "Thực hiện Chỉ thị số 14/CT-TTg ngày 28 tháng 5 năm 2025 của Thủ tướng Chính phủ, Chủ tịch UBND tỉnh yêu cầu Thủ "
+    "trưởng cơ quan chuyên môn thuộc UBND tỉnh và các địa phương không ngừng đổi mới, sáng tạo, triển khai xây dựng "
+    "kế hoạch năm 2026 theo đúng tinh thần chỉ đạo của Thủ tướng Chính phủ. Cụ thể như sau:",
+    "Căn cứ Kế hoạch này, các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường nghiên cứu triển khai thực hiện, "
+    "bảo đảm phù hợp với chức năng, nhiệm vụ của cơ quan, đơn vị mình.",
+])
+def test_an_opening_demand_to_every_body_after_a_recital_is_the_umbrella_of_the_parts_below(opening):
+    """A Chỉ thị's or a plan's opening demand after a recital or purpose ("Nhằm …, Chủ tịch UBND Thành phố yêu cầu
+    Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các phường, xã … thực hiện nghiêm túc các công tác trọng tâm …",
+    heldout70; "Thực hiện Chỉ thị số 14/CT-TTg …, Chủ tịch UBND Tỉnh yêu cầu …", heldout104; "Căn cứ Kế hoạch này, các
+    sở, ban, ngành …", heldout15), to every body at once, heads the parts that give each its own: no task of its own.
+    A dated demand, or one to named units, stays one."""
+    parts = "\n1. Sở Xây dựng\na) Rà soát các công trình nhà ở cao tầng.\n"
+    assert [p.lead_units for p in propose(opening + parts, UNITS, TODAY).proposals] == [["SXD"]]
+    recital = opening.split(",")[0] + ", Chủ tịch UBND tỉnh yêu cầu "
+    dated = recital + "các sở, ban, ngành, UBND các xã, phường báo cáo kết quả trước ngày 15/3/2026."
+    assert [p.deadline.due for p in propose(dated + parts, UNITS, TODAY).proposals] == [date(2026, 3, 15), None]
+    named = recital + "Sở Tài chính rà soát kinh phí."
+    assert [p.lead_units for p in propose(named + parts, UNITS, TODAY).proposals] == [["STC"], ["SXD"]]
+
+
+@pytest.mark.parametrize("units", ["Sở Tài chính", "Sở Tài chính; UBND huyện An Phú"])
+def test_the_items_among_the_tasks_and_measures_a_line_names_are_its_units_tasks(units):
+    """"2. Bí thư tỉnh ủy, thành ủy; Chủ tịch UBND các tỉnh, thành phố … triển khai ngay các nhiệm vụ, biện pháp cần
+    thiết để bảo đảm an toàn tính mạng cho người dân, …, trong đó:" then "a) Huy động lực lượng …", "b) Tiếp tục rà
+    soát …" (heldout61's dispatch): the line names the tasks, the items are those tasks, each of the line's units —
+    as after "… các nhiệm vụ sau:"; a duty of its own ending "…, cụ thể:" keeps its items as its details."""
+    text = ("Thủ tướng Chính phủ yêu cầu:\n"
+            f"1. {units} tập trung lãnh đạo, chỉ đạo, triển khai ngay các nhiệm vụ, biện pháp cần thiết để bảo đảm an "
+            "toàn tính mạng cho người dân, trong đó:\n"
+            "a) Huy động lực lượng tiếp cận ngay các khu vực dân cư bị cô lập.\n"
+            "b) Tiếp tục rà soát, cảnh báo và chủ động tổ chức sơ tán.\n"
+            "2. Sở Nông nghiệp và Môi trường chủ trì tổng hợp tình hình.\n")
+    leads = ["STC", "H-A"] if ";" in units else ["STC"]
+    assert [(p.lead_units, p.content.split()[0]) for p in propose(text, UNITS, TODAY).proposals] == [
+        (leads, "Huy"), (leads, "Tiếp"), (["SNNMT"], "Sở")]
+    details = text.replace("các nhiệm vụ, biện pháp cần thiết để bảo đảm an toàn tính mạng cho người dân, trong đó",
+                           "việc sơ tán dân cư, cụ thể")
+    assert [p.lead_units for p in propose(details, UNITS, TODAY).proposals] == [leads, ["SNNMT"]]
+
+
+@pytest.mark.parametrize("heading", [
+    "3. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan",
+    "3. Các bộ, ngành, địa phương:",
+])
+def test_a_numbered_heading_of_every_ministry_and_province_heads_their_items(heading):
+    """"11. Các bộ, cơ quan ngang bộ, địa phương và các cơ quan liên quan" after "10. Bộ Tài chính" and above "a) Chủ
+    trì …", "b) Bố trí kinh phí …" (heldout92b's 893/QĐ-TTg): a numbered line of that name alone, among the bodies'
+    headings, heads every ministry's and province's items, as a table's lead cell naming them does; in running text
+    the same words still exhort every body, no one's task."""
+    text = ("Điều 2. Tổ chức thực hiện\n1. Bộ Y tế\na) Chủ trì hướng dẫn chuyên môn.\n2. Bộ Tài chính\n"
+            "a) Cân đối ngân sách hằng năm cho Đề án.\n"
+            f"{heading}\na) Lập danh sách cán bộ tham gia đào tạo.\nb) Bố trí kinh phí theo thẩm quyền.\n")
+    every = sorted(["BTC", "BXD", "BYT", *ALL_PROVINCES])
+    assert [sorted(p.lead_units) for p in propose(text, PROVINCES, TODAY).proposals] == [
+        ["BYT"], ["BTC"], every, every]
+    assert propose("Các bộ, ngành, địa phương tập trung thực hiện Đề án.", PROVINCES, TODAY).proposals == []
