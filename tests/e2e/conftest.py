@@ -46,9 +46,11 @@ def choose(page, select: str, labels: list[str]) -> None:
 
 
 def register_and_classify(clerk, timeout: float = 10000) -> None:
-    """Submit the register form, then, from the directive's page, classify it as tracked."""
-    clerk.click("button.primary:has-text('Vào sổ')")
-    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')")
-    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')")
-    clerk.click("button.primary")
+    """Submit the register form, then, from the directive's page, classify it as tracked. `timeout` bounds each
+    submission: a click waits for the navigation it starts (a 135-task classification's answer took over 10 s on a
+    loaded machine)."""
+    clerk.click("button.primary:has-text('Vào sổ')", timeout=timeout)
+    clerk.click(".actions-panel a.primary:has-text('Phân loại văn bản')", timeout=timeout)
+    clerk.wait_for_selector("h1:has-text('Phân loại văn bản')", timeout=timeout)
+    clerk.click("button.primary", timeout=timeout)
     clerk.wait_for_selector(".flash.success", timeout=timeout)

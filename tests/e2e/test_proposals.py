@@ -188,7 +188,7 @@ def test_a_task_for_every_commune_of_a_seeded_province_is_a_row_each_and_more_th
     _propose_on_a_new_directive(clerk, EVERY_COMMUNE)
     clerk.wait_for_selector("#proposal-status:has-text('Các nhiệm vụ đề xuất')", timeout=30000)
     assert clerk.locator("fieldset.assignment").count() == communes
-    register_and_classify(clerk, timeout=30000)
+    register_and_classify(clerk, timeout=60000)
     with loaded.db.reading() as s:
         assert s.scalar(select(func.count(Assignment.id))) == communes
 
