@@ -4,14 +4,18 @@ fits its schema, but a schema lists its properties without closing them (no
 Here the answers about a registered, classified, reported-on directive are walked field by field."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 from engine.config import REPO_ROOT
+from engine.org.models import DeploymentSecret
 from tests.api.test_api import DIRECTIVE, register_and_classify
+from webui.app import create_app
 
 DOCUMENT = yaml.safe_load(Path(REPO_ROOT / "docs" / "openapi.yaml").read_text(encoding="utf-8"))
+UNAVAILABLE, TOO_LARGE = "#/components/responses/Unavailable", "#/components/responses/TooLarge"
 
 
 def undocumented(value, schema: dict, where: str) -> list[str]:
@@ -89,3 +93,26 @@ def test_the_reads_answer_only_documented_fields(as_user):
         assert answer.status_code == 200, (url, answer.get_json())
         missing += undocumented(answer.get_json(), answer_schema(path, "get", 200), f"GET {path}")
     assert missing == []
+
+
+def test_every_operation_names_the_503_it_answers_while_the_database_cannot_answer(engine, org_tree):
+    """A server whose database does not answer (here: before `dondoc db upgrade` made the session key's table,
+    webui/session_key.py) answers every API call 503 `storage_unavailable` before any view runs: each operation
+    of the document names that answer (components/responses/Unavailable), and each taking a body its 413
+    (TooLarge; the real 413s are tests/api/test_bad_input.py's)."""
+    DeploymentSecret.__table__.drop(engine.db.engine)
+    try:
+        client = create_app(engine, TESTING=True).test_client()
+        wrong = []
+        for path, methods in DOCUMENT["paths"].items():
+            for method, operation in methods.items():
+                answers = operation["responses"]
+                answer = client.open("/api/v1" + re.sub(r"\{[^}]+\}", "1", path), method=method.upper(),
+                                     headers={"Authorization": "Bearer x"})
+                said = (answer.status_code, (answer.get_json(silent=True) or {}).get("error", {}).get("code"))
+                if said != (503, "storage_unavailable") or answers.get("503") != {"$ref": UNAVAILABLE} or (
+                        "requestBody" in operation and answers.get("413") != {"$ref": TOO_LARGE}):
+                    wrong.append(f"{method.upper()} {path}: answered {said}, documents {sorted(answers)}")
+    finally:
+        DeploymentSecret.__table__.create(engine.db.engine)
+    assert wrong == []

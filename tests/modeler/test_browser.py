@@ -231,7 +231,8 @@ work_items = [{ task = "classify", due = "24/02/2026", role = "clerk" }]
 def test_admin_sees_and_sets_a_steps_urging_and_an_unknown_value_is_refused(page, loaded):
     """The user task property `urging` in the panel: absent, the late-step rule urges the step
     (engine.urging.steps); «Theo sơ đồ» writes `urging = diagram`, kept in the saved version. A value
-    the select cannot give (written by hand) is refused by the server's check, naming the property."""
+    the select cannot give (written by hand) is flagged by the editor's lint at the step and refused by the
+    server's check, naming the property; both take the values the server accepts from one place."""
     sign_in(page, "admin")
     open_editor(page)
     select_element(page, "handle", "dondoc-user-task")
@@ -248,6 +249,9 @@ def test_admin_sees_and_sets_a_steps_urging_and_an_unknown_value_is_refused(page
         const moddle = m.get('moddle');
         m.get('modeling').updateModdleProperties(handle, props, {values: [...props.values,
             moddle.create('spiffworkflow:Property', {name: 'urging', value: 'timers'})]}); }""")
+    # the editor's own lint flags it at once, on the step, from the values the server passed to the page
+    expect(page.locator('.djs-overlays[data-container-id="handle"] .bjsl-overlay')).to_contain_text(
+        "Đôn đốc khi quá hạn không nhận giá trị này, hãy chọn trong danh sách: «timers»")
     with page.expect_response(lambda r: r.url.endswith("/save")) as answer:
         page.click("#save")
     assert answer.value.status == 422

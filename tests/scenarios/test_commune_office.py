@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from engine.api_tokens import service as tokens
+from engine.clock import VN_TZ
 from engine.directives.models import Assignment, RaisedIssue
 from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
@@ -24,6 +25,8 @@ from engine.reports.models import PeriodicReport
 from engine.reports.operators import reporting_units
 from engine.reports.service import start_schedule
 from engine.runtime.models import WorkItem
+from engine.scheduler.service import tick
+from engine.urging.steps import STEP_KINDS
 from tests.conftest import add_communes, create_org_tree, make_engine
 from tests.webui.conftest import Browser, classify, register
 from webui.app import create_app
@@ -420,6 +423,44 @@ def test_a_ward_office_inspects_its_own_sections_and_the_province_its_own(provin
     decided = browser("ct_a").post(f"/work/{decide.id}", WARD_DECISION)
     assert decided.status_code == 302, decided.get_data(as_text=True)
     assert "12/QĐ-UBND" in _page(ward_clerk, ward_page)
+
+
+def test_a_ward_inspections_late_hand_over_and_findings_tell_the_ward_s_office_head_not_the_province_s(
+        province, clock):
+    """A ward office's inspection is its body's (`inspections.body_id`): when its section has not handed over by
+    the inspection's last day the ward's office is told (`inspection.notify` `office`), and its team's findings
+    still unrecorded two working days past that day go to the ward's office head (engine.urging.steps: the
+    office of the body keeping the inspection), each message naming the inspection, the person and the day
+    dd/mm/yyyy — the province's office is told of neither."""
+    engine, browser = province
+    with engine.db.session() as s:
+        s.execute(update(User).where(User.username == "vp_a").values(full_name="Đặng Thư Ký"))
+    ward_clerk = browser("vp_a")
+    ward_clerk.post("/inspections/new", {"title": WARD_INSPECTION, "kind": "planned", "units": ["xa-a-kt"]},
+                    page="/inspections/new")
+    with engine.db.session() as s:
+        instance_id = s.scalar(select(Inspection.instance_id).where(Inspection.title == WARD_INSPECTION))
+        decide = s.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                  WorkItem.status == "ready")).one()
+    team = {**WARD_DECISION, "team_leader": "vp_a", "team_members": ["vp_a"]}  # not the office head: told as such
+    assert browser("ct_a").post(f"/work/{decide.id}", team).status_code == 302
+    for day in (9, 10):  # 06/03/2026, a Friday, is its last day: 10/03 is two working days past it
+        clock.set(datetime(2026, 3, day, 9, 0))
+        tick(engine, datetime(2026, 3, day, 9, 0, tzinfo=VN_TZ))
+
+    with engine.db.session() as s:
+        told = {(user, kind): (subject, body) for user, kind, subject, body in s.execute(
+            select(User.username, Notification.kind, Notification.subject, Notification.body)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.kind.in_(("inspection_hand_over_overdue", *STEP_KINDS))))}
+    assert set(told) == {("vp_a", "inspection_hand_over_overdue"), ("cvp_a", "inspection_hand_over_overdue"),
+                         ("vp_a", "step_overdue"), ("vp_a", "step_escalation"), ("cvp_a", "step_escalation")}
+    assert told["cvp_a", "inspection_hand_over_overdue"][1] == (
+        f"Phòng Kinh tế phường An Phú chưa báo cáo, cung cấp hồ sơ cho đoàn kiểm tra: {WARD_INSPECTION}"
+        " (hạn 06/03/2026).")
+    subject, body = told["cvp_a", "step_escalation"]
+    assert subject == f"Đề nghị chỉ đạo: Kiểm tra, ghi nhận kết quả — {WARD_INSPECTION} quá hạn 2 ngày làm việc"
+    assert "(hạn 06/03/2026)" in body and "Người được giao: Đặng Thư Ký." in body
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")

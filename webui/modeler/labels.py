@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from engine.rulesets.loader import BY_DIAGRAM
 from webui.modeler.bpmn_texts import BPMN_JS_TEXTS, MSGIDS
 
 
@@ -21,7 +22,6 @@ def editor_labels() -> dict[str, str]:
         "urging": _("Urging past the due date"),
         "urgingHelp": _("By the diagram: the diagram's own timers urge this step; the late-step rule leaves it."),
         "urgingByRule": _("By the late-step rule"),
-        "urgingByDiagram": _("By the diagram"),
         "instructions": _("Instructions for the person"),
         "instructionsHelp": _("Shown with the work item; may use {{ task data }}."),
         "condition": _("Condition (Python)"),
@@ -38,6 +38,7 @@ def editor_labels() -> dict[str, str]:
         "laneNoRole": _("Lane has no role in ruleset.toml [lanes]:"),
         "noFormKey": _("User task has no form (formKey)."),
         "unknownForm": _("Form not found:"),
+        "unknownUrging": _("Urging past the due date takes no such value, choose one from the list:"),
         "gatewayDefault": _("Exclusive gateway with several outgoing flows needs a default flow."),
         "noCondition": _("Flow out of an exclusive gateway needs a condition, or must be the default."),
         "noTimer": _("Timer has no expression."),
@@ -56,6 +57,13 @@ def editor_labels() -> dict[str, str]:
         "uploading": _("Uploading and checking…"),
         "uploadFailed": _("The file could not be uploaded."),
     }
+
+
+def urging_choices() -> dict[str, str]:
+    """The values of the user task property `urging` the server accepts (engine/rulesets/loader.py), each in
+    words: the panel offers these alone and the editor's lint flags any other, so the page never keeps a list
+    of its own that could drift from the server's check."""
+    return {BY_DIAGRAM: _("By the diagram")}
 
 
 # English texts of bpmn-js, its properties panel and bpmnlint overlay, as they spell them.

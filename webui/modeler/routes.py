@@ -30,7 +30,7 @@ from webui.messages import engine_message
 from webui.modeler import words
 from webui.modeler.deadlines import deadline_editor
 from webui.modeler.decision_labels import dmn_texts
-from webui.modeler.labels import bpmn_texts, editor_labels
+from webui.modeler.labels import bpmn_texts, editor_labels, urging_choices
 from webui.nav import NavLink
 
 blueprint = Blueprint("modeler", __name__, template_folder="templates", url_prefix="/modeler")
@@ -84,6 +84,7 @@ def edit(path: str):
                          for p in draft.problems or []],
             "warnings": [_problem(p) for p in compiled.warnings],
             "processes": sorted(compiled.specs), "labels": editor_labels(), "bpmnTexts": bpmn_texts(),
+            "urging": urging_choices(),
             **words.editor_names(compiled),
             "deadlineForms": deadline_editor(compiled.settings),
             "csrf": generate_csrf(),

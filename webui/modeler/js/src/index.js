@@ -69,6 +69,7 @@ function start() {
   const ruleset = {
     lanes: data.lanes, forms: data.forms, processes: data.processes, labels: t, deadlineForms: data.deadlineForms,
     roleNames: data.roleNames || {}, formTitles: data.formTitles || {}, processNames: data.processNames || {},
+    urging: data.urging || {},
   };
   const modeler = new BpmnModeler({
     container: '#canvas',

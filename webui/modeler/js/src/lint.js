@@ -66,6 +66,16 @@ const userTaskForm = rule((node, reporter, config) => {
   }
 });
 
+// `urging` absent leaves the step to the late-step rule; present, it must be a value the server accepts
+// (config.urging: the page's, webui/modeler/labels.py urging_choices), as a hand-written file may carry another.
+const userTaskUrging = rule((node, reporter, config) => {
+  if (!is(node, 'bpmn:UserTask')) return;
+  const value = propertyValue(node, 'urging');
+  if (value !== undefined && !Object.keys(config.urging || {}).includes(value)) {
+    reporter.report(node.id, `${(config.labels || {}).unknownUrging} «${value}»`);
+  }
+});
+
 const gatewayDefault = rule((node, reporter, config) => {
   if (is(node, 'bpmn:ExclusiveGateway') && (node.outgoing || []).length > 1 && !node.default) {
     reporter.report(node.id, (config.labels || {}).gatewayDefault);
@@ -111,6 +121,7 @@ const RULES = {
   'bpmnlint/no-duplicate-sequence-flows': noDuplicateSequenceFlows,
   'bpmnlint-plugin-dondoc/user-task-lane': userTaskLane,
   'bpmnlint-plugin-dondoc/user-task-form': userTaskForm,
+  'bpmnlint-plugin-dondoc/user-task-urging': userTaskUrging,
   'bpmnlint-plugin-dondoc/gateway-default': gatewayDefault,
   'bpmnlint-plugin-dondoc/condition-present': conditionPresent,
   'bpmnlint-plugin-dondoc/timer-expression': timerExpression,
@@ -118,7 +129,7 @@ const RULES = {
   'bpmnlint-plugin-dondoc/called-element': calledElement,
 };
 
-/** The { config, resolver } bpmn-js-bpmnlint expects; `ruleset` carries lanes, forms, processes, labels. */
+/** The { config, resolver } bpmn-js-bpmnlint expects; `ruleset` carries lanes, forms, processes, urging, labels. */
 export function lintConfig(ruleset) {
   const rules = {};
   Object.keys(RULES).forEach((key) => {

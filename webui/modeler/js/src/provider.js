@@ -101,10 +101,12 @@ function propertyEntry(name, kind) {
       setValue: (value) => setProperty(element, name, (value || '').trim(), injector),
     };
     if (kind === 'urging') {
-      // absent: the late-step rule urges the step past its due day; `diagram`: its own timers do
+      // absent: the late-step rule urges the step past its due day; the values the server accepts
+      // (`diagram`: its own timers do) come from the page, as the lint's do
       return SelectEntry({
         ...common,
-        getOptions: () => [{ value: '', label: t.urgingByRule }, { value: 'diagram', label: t.urgingByDiagram }],
+        getOptions: () => [{ value: '', label: t.urgingByRule }].concat(
+          Object.entries(dondoc.urging).map(([value, label]) => ({ value, label }))),
       });
     }
     if (kind === 'form') {
