@@ -36,7 +36,8 @@ def test_admin_adds_a_required_and_a_conditional_field_used_by_the_next_work_ite
     page.goto(page.base + "/modeler/")
     page.click("#form-builder")
     page.click("tr[data-form=update_progress] a")
-    # no wait for the page's load: "Thêm trường" stays disabled until the builder's script listens
+    # "Thêm trường" is enabled once the builder's script listens, at the end of the page: every card is drawn
+    expect(page.locator("#add-field")).to_be_enabled()
     cards = page.locator("#fields > .field-card")
     drawn = cards.count()
     page.click("#add-field")  # saved blank: refused, the card says what is missing
