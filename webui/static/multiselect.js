@@ -125,14 +125,23 @@
   // around the select gives the box its own words (not the chips and options inside it).
   function label(select, input) {
     var outer = select.closest('label');
-    if (outer) {
-      var words = outer.cloneNode(true);
-      words.querySelectorAll('select, small, .ms').forEach(function (el) { el.remove(); });
-      input.setAttribute('aria-label', words.textContent.replace(/\s+/g, ' ').trim());
-    }
-    Array.prototype.forEach.call(select.labels || [], function (l) {
-      if (l !== outer && l.htmlFor === select.id) l.htmlFor = input.id;
+    if (outer) input.setAttribute('aria-label', ownWords(outer).replace(/\s+/g, ' ').trim());
+    if (!select.id) return;   // no <label for> can name it (`select.labels` searched the whole form for each row)
+    document.querySelectorAll('label[for="' + CSS.escape(select.id) + '"]').forEach(function (l) {
+      l.htmlFor = input.id;
     });
+  }
+
+  // The label's text outside its select, hints and list: walked, not cloned (a clone copied a select of hundreds of
+  // units for each row the register form adds)
+  function ownWords(outer) {
+    var walker = document.createTreeWalker(outer, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, function (node) {
+      return node.nodeType === Node.ELEMENT_NODE && node.matches('select, small, .ms') ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_ACCEPT;
+    });
+    var words = '';
+    while (walker.nextNode()) if (walker.currentNode.nodeType === Node.TEXT_NODE) words += walker.currentNode.data;
+    return words;
   }
 
   function enhanceAll(root) {
